@@ -1,0 +1,74 @@
+// swift-tools-version: 6.2
+import PackageDescription
+
+let package = Package(
+    name: "tidings",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "tidings", targets: ["tidings"]),
+        .library(name: "TidingsClient", targets: ["TidingsClient"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+    ],
+    targets: [
+        // Domain: identifiers, engagement, cursors, feed queries, the update hub, the error catalogue.
+        // Imports no framework.
+        .target(name: "TidingsCore"),
+        // Codable wire types shared by the server and the client.
+        .target(name: "TidingsAPI", dependencies: ["TidingsCore"]),
+        // SQLite (WAL) through GRDB: one writer, snapshot readers, migrations in one place.
+        .target(
+            name: "TidingsStore",
+            dependencies: [
+                "TidingsCore", "TidingsAPI",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        // The HTTP service: buildApplication, controllers, auth, config, services.
+        .target(
+            name: "TidingsServer",
+            dependencies: [
+                "TidingsCore", "TidingsAPI", "TidingsStore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "JWTKit", package: "jwt-kit"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Ink", package: "Ink"),
+            ]
+        ),
+        .executableTarget(
+            name: "tidings",
+            dependencies: [
+                "TidingsServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        // The client library over the HTTP API (the CLI comes with issue 6).
+        .target(name: "TidingsClient", dependencies: ["TidingsAPI"], path: "Client/Sources/TidingsClient"),
+
+        .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore"]),
+        .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsStore"]),
+        .testTarget(
+            name: "TidingsServerTests",
+            dependencies: [
+                "TidingsServer",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(name: "EndToEndTests", dependencies: ["TidingsAPI", "TidingsCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

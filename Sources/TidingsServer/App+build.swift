@@ -1,0 +1,58 @@
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import TidingsCore
+import TidingsStore
+
+/// Everything a running server is made of, built once by `buildApplication`.
+public struct ServerDependencies: Sendable {
+    public let configuration: ServerConfiguration
+    public let credentials: Credentials
+    public let database: AppDatabase
+    public let readiness: Readiness
+}
+
+/// Opens the data directory and database and resolves the credentials for `configuration`.
+public func prepareDependencies(_ configuration: ServerConfiguration) throws -> (ServerDependencies, Credentials.Origin) {
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+    let (credentials, origin) = try Credentials.resolve(configuration)
+    let database = try AppDatabase(path: configuration.databasePath)
+    let dependencies = ServerDependencies(
+        configuration: configuration, credentials: credentials, database: database, readiness: Readiness())
+    return (dependencies, origin)
+}
+
+/// The router with every route, shared by the real server and `app.test(.router)` tests.
+public func buildRouter(_ dependencies: ServerDependencies) async -> Router<TidingsRequestContext> {
+    let router = Router(context: TidingsRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    HealthController(database: dependencies.database, readiness: dependencies.readiness).addRoutes(to: router)
+    let authenticator = await Authenticator(credentials: dependencies.credentials)
+    let v1 = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
+        .group(context: AuthenticatedContext.self)
+    MessagesController(database: dependencies.database, validator: CreateMessagesValidator(markdown: SafeMarkdown()))
+        .addRoutes(to: v1)
+    FeedsController(database: dependencies.database).addRoutes(to: v1)
+    return router
+}
+
+/// The whole server: routes, background services and the HTTP listener.
+public func buildApplication(
+    _ dependencies: ServerDependencies, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+) async -> some ApplicationProtocol {
+    let configuration = dependencies.configuration
+    var app = Application(
+        router: await buildRouter(dependencies),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port), serverName: "tidings"),
+        onServerRunning: { channel in
+            dependencies.readiness.set(true)
+            onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
+        },
+        logger: logger)
+    app.addServices(
+        DatabaseService(database: dependencies.database, readiness: dependencies.readiness, logger: logger),
+        IdempotencyPruner(database: dependencies.database, logger: logger))
+    return app
+}

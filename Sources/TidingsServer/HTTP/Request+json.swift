@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import TidingsAPI
+import TidingsCore
+
+extension Request {
+    /// The raw JSON body, refused with `415` unless it is `application/json` and with
+    /// `413` when larger than `limit` — before buffering when `Content-Length` says so,
+    /// and while reading otherwise.
+    func jsonBodyBytes(limit: Int = ServerConfiguration.maxBodyBytes) async throws -> ByteBuffer {
+        let contentType = headers[.contentType]?.lowercased() ?? ""
+        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        guard mediaType == "application/json" else { throw TidingsErrorResponse(.unsupportedMediaType) }
+        if let length = headers[.contentLength].flatMap(Int.init), length > limit {
+            throw TidingsErrorResponse(.bodyTooLarge(limit: limit))
+        }
+        do {
+            return try await body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw TidingsErrorResponse(.bodyTooLarge(limit: limit))
+        }
+    }
+
+    /// The query parameters as a dictionary (the last value of a repeated name wins).
+    var queryDictionary: [String: String] {
+        var parameters = [String: String]()
+        for (key, value) in uri.queryParameters { parameters[String(key)] = String(value) }
+        return parameters
+    }
+}
+
+extension JSONValue {
+    /// Parses a request body, or throws `400 invalid_json`.
+    static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
+        do {
+            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+        } catch {
+            throw TidingsErrorResponse(.invalidJSON)
+        }
+    }
+}
+
+extension Response {
+    /// A JSON response with `body` already encoded.
+    static func json(bytes body: some Sequence<UInt8>, status: HTTPResponse.Status = .ok, headers: HTTPFields = [:]) -> Response {
+        var fields = headers
+        fields[.contentType] = "application/json"
+        return Response(status: status, headers: fields, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+    }
+
+    /// A JSON response encoding `value`.
+    static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        json(bytes: try JSONEncoder().encode(value), status: status)
+    }
+}
+
+extension Parameters {
+    /// A path parameter, percent-decoded (a user id may contain `/` as `%2F`).
+    func decoded(_ name: String, invalid: TidingsError) throws -> String {
+        guard let raw = self.get(name), let value = raw.removingPercentEncoding else { throw TidingsErrorResponse(invalid) }
+        return value
+    }
+}

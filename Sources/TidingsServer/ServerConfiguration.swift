@@ -1,0 +1,36 @@
+import Logging
+
+/// Everything `tidings serve` is told by its flags and environment (API.md section 10).
+public struct ServerConfiguration: Sendable {
+    public var host: String
+    public var port: Int
+    public var dataDirectory: String
+    public var apiKeys: [String]
+    public var signingSecret: String?
+    public var maxPollsPerUser: Int
+    public var maxPolls: Int
+    public var logLevel: Logger.Level
+
+    /// The largest request body accepted (API.md section 4).
+    public static let maxBodyBytes = 256 * 1024
+    /// The shortest signing secret accepted: HS256 wants a key as long as its hash.
+    public static let minSigningSecretBytes = 32
+
+    public init(
+        host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data", apiKeys: [String] = [],
+        signingSecret: String? = nil, maxPollsPerUser: Int = 16, maxPolls: Int = 10_000,
+        logLevel: Logger.Level = .info
+    ) {
+        self.host = host
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.apiKeys = apiKeys
+        self.signingSecret = signingSecret
+        self.maxPollsPerUser = maxPollsPerUser
+        self.maxPolls = maxPolls
+        self.logLevel = logLevel
+    }
+
+    /// The database file inside the data directory.
+    public var databasePath: String { dataDirectory + "/tidings.sqlite" }
+}

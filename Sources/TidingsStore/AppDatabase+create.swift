@@ -1,0 +1,101 @@
+import Foundation
+import GRDB
+import TidingsAPI
+import TidingsCore
+
+extension AppDatabase {
+    /// Stores one message per recipient, all in one transaction, and the answer under the
+    /// idempotency key if there is one. A key seen within 24 hours replays the stored
+    /// answer (same body) or is a conflict (another body). Keys are checked inside the
+    /// write transaction, so of concurrent duplicates exactly one creates.
+    public func createMessages(
+        _ new: NewMessages, idempotency: IdempotencyClaim?, now: Timestamp = .now()
+    ) async throws -> CreateOutcome {
+        try await write { db in
+            if let claim = idempotency, let replay = try Self.replay(claim, db: db, now: now) {
+                return (.replayed(body: replay), [])
+            }
+            try db.execute(
+                sql: "INSERT INTO message_content (actors, data, blocks) VALUES (?, ?, ?)",
+                arguments: [new.actorsJSON, new.dataJSON, new.blocksJSON])
+            let contentID = db.lastInsertedRowID
+            let insertedAt = now.rfc3339
+            var created = [CreateMessagesResponse.Created]()
+            created.reserveCapacity(new.recipients.count)
+            var feeds = [FeedKey]()
+            feeds.reserveCapacity(new.recipients.count)
+            let insertMessage = try db.cachedStatement(
+                sql: """
+                    INSERT INTO message (token, feed_id, content_id, inserted_at, updated_at, source, tenant)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
+            let appendUpdate = try db.cachedStatement(
+                sql: "INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at) VALUES (?, 0, ?, ?)")
+            for recipient in new.recipients {
+                let feed = FeedKey(userID: recipient, channelID: new.channelID)
+                let feedID = try Self.feedID(for: feed, db: db)
+                let token = Int64.random(in: Int64.min...Int64.max)
+                try insertMessage.execute(arguments: [
+                    token, feedID, contentID, now.milliseconds, now.milliseconds, new.source, new.tenant,
+                ])
+                let sequence = db.lastInsertedRowID
+                try appendUpdate.execute(arguments: [feedID, sequence, now.milliseconds])
+                let id = MessageID(sequence: sequence, token: token).string
+                created.append(.init(id: id, recipient: recipient, channelID: new.channelID, insertedAt: insertedAt))
+                feeds.append(feed)
+            }
+            let body = Array(try JSONEncoder().encode(CreateMessagesResponse(messages: created)))
+            if let claim = idempotency {
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO idempotency_key (scope, key, body_hash, response, created_at)
+                        VALUES (?, ?, ?, ?, ?)
+                        """,
+                    arguments: [claim.scope, claim.key, Data(claim.bodyDigest), Data(body), now.milliseconds])
+            }
+            return (.created(body: body), feeds)
+        }
+    }
+
+    /// The stored answer for a live key with the same body; throws on another body.
+    private static func replay(_ claim: IdempotencyClaim, db: Database, now: Timestamp) throws -> [UInt8]? {
+        guard
+            let row = try Row.fetchOne(
+                db, sql: "SELECT body_hash, response, created_at FROM idempotency_key WHERE scope = ? AND key = ?",
+                arguments: [claim.scope, claim.key])
+        else { return nil }
+        let createdAt: Int64 = row["created_at"]
+        guard now.milliseconds - createdAt < IdempotencyClaim.retentionMilliseconds else { return nil }
+        let digest: Data = row["body_hash"]
+        guard Array(digest) == claim.bodyDigest else { throw TidingsError.idempotencyConflict }
+        let response: Data = row["response"]
+        return Array(response)
+    }
+
+    /// The row id of a feed, creating the feed on its first message.
+    static func feedID(for feed: FeedKey, db: Database) throws -> Int64 {
+        let select = try db.cachedStatement(sql: "SELECT id FROM feed WHERE user_id = ? AND channel_id = ?")
+        if let id = try Int64.fetchOne(select, arguments: [feed.userID, feed.channelID]) { return id }
+        try db.cachedStatement(sql: "INSERT INTO feed (user_id, channel_id) VALUES (?, ?)")
+            .execute(arguments: [feed.userID, feed.channelID])
+        return db.lastInsertedRowID
+    }
+
+    /// Forgets idempotency keys older than their retention, in short transactions.
+    public func pruneIdempotencyKeys(now: Timestamp = .now()) async throws -> Int {
+        let cutoff = now.milliseconds - IdempotencyClaim.retentionMilliseconds
+        var total = 0
+        while true {
+            let deleted = try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        DELETE FROM idempotency_key WHERE (scope, key) IN (
+                            SELECT scope, key FROM idempotency_key WHERE created_at < ? LIMIT 1000)
+                        """, arguments: [cutoff])
+                return db.changesCount
+            }
+            total += deleted
+            if deleted < 1000 { return total }
+        }
+    }
+}

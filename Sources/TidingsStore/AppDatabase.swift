@@ -1,0 +1,41 @@
+import GRDB
+import TidingsCore
+
+/// The Tidings database: one SQLite file in WAL mode behind GRDB's `DatabasePool`, so
+/// writes go through one serial writer and reads run on snapshots beside it.
+/// Every write is one method named for its intent, in one transaction.
+public final class AppDatabase: Sendable {
+    let pool: DatabasePool
+    /// Called after each write commits with the feeds it changed (wakes long polls).
+    let onCommit: @Sendable ([FeedKey]) -> Void
+
+    /// Opens (creating if needed) and migrates the database at `path`.
+    public init(path: String, onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in }) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)  // only other processes can make SQLite busy
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA cache_size = -32000")  // 32 MiB per connection
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.onCommit = onCommit
+        try Self.migrator.migrate(pool)
+    }
+
+    /// Runs one write transaction, then reports the feeds it changed once it committed.
+    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> (T, [FeedKey])) async throws -> T {
+        let (value, changed) = try await pool.write(body)
+        if !changed.isEmpty { onCommit(changed) }
+        return value
+    }
+
+    /// Checks that the database answers a query (readiness).
+    public func isUsable() async -> Bool {
+        (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
+    }
+
+    /// Folds the WAL back into the database file and closes every connection.
+    public func close() throws {
+        try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
+        try pool.close()
+    }
+}

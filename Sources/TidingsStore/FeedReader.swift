@@ -1,0 +1,145 @@
+import GRDB
+import TidingsAPI
+import TidingsCore
+
+/// Reads one page of a feed inside a transaction the caller chose: a snapshot read, or
+/// the write transaction that also marks the page seen.
+struct FeedReader {
+    let db: Database
+    let query: FeedQuery
+
+    /// The feed's row id and counters, `nil` for a feed that has never had a message.
+    struct FeedRow {
+        var id: Int64
+        var all: FeedCounts
+        var archived: FeedCounts
+        var prunedThrough: Int64
+    }
+
+    static func feedRow(_ feed: FeedKey, db: Database) throws -> FeedRow? {
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT id, total_all, unread_all, unseen_all, total_archived, unread_archived, unseen_archived,
+                       pruned_through
+                FROM feed WHERE user_id = ? AND channel_id = ?
+                """)
+        guard let row = try Row.fetchOne(statement, arguments: [feed.userID, feed.channelID]) else { return nil }
+        return FeedRow(
+            id: row[0], all: FeedCounts(totalCount: row[1], unreadCount: row[2], unseenCount: row[3]),
+            archived: FeedCounts(totalCount: row[4], unreadCount: row[5], unseenCount: row[6]),
+            prunedThrough: row[7])
+    }
+
+    /// The page, marking its unseen entries seen at `markSeenAt` when given.
+    func page(markSeenAt now: Timestamp?) throws -> (FeedPage, marked: Int) {
+        guard let feed = try Self.feedRow(query.feed, db: db) else {
+            let meta = FeedPage.Meta(
+                totalCount: 0, unreadCount: 0, unseenCount: 0, markedSeen: 0, updatesCursor: try updatesCursor())
+            return (FeedPage(entries: [], meta: meta, pageInfo: .init(after: nil, before: nil, pageSize: query.pageSize)), 0)
+        }
+        var rows = try entries(feedID: feed.id)
+        var marked = 0
+        if let now {
+            marked = try markSeen(&rows, feedID: feed.id, now: now)
+        }
+        let counts = marked == 0 ? try counts(feed) : try counts(Self.feedRow(query.feed, db: db) ?? feed)
+        var decoder = ContentDecoder()
+        let items = try rows.map { try decoder.item($0, feed: query.feed) }
+        let meta = FeedPage.Meta(
+            totalCount: counts.totalCount, unreadCount: counts.unreadCount, unseenCount: counts.unseenCount,
+            markedSeen: marked, updatesCursor: try updatesCursor())
+        return (FeedPage(entries: items, meta: meta, pageInfo: try pageInfo(rows, feedID: feed.id)), marked)
+    }
+
+    /// The entries of the page, newest first.
+    private func entries(feedID: Int64) throws -> [MessageRow] {
+        var conditions = query.scope.conditions(feedID: feedID)
+        if let status = query.status.condition { conditions.append(status) }
+        let ascending: Bool
+        switch query.position {
+        case .newest: ascending = false
+        case .olderThan(let sequence):
+            conditions.append(SQLCondition("m.seq < ?", [sequence]))
+            ascending = false
+        case .newerThan(let sequence):
+            conditions.append(SQLCondition("m.seq > ?", [sequence]))
+            ascending = true
+        }
+        let condition = SQLCondition.all(conditions)
+        let sql = """
+            SELECT \(MessageRow.selection) FROM \(MessageRow.join)
+            WHERE \(condition.sql) ORDER BY m.seq \(ascending ? "ASC" : "DESC") LIMIT \(query.pageSize)
+            """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: condition.arguments).map(MessageRow.init)
+        return ascending ? rows.reversed() : rows
+    }
+
+    /// Cursors to the next older and newer pages: present only where such items exist.
+    private func pageInfo(_ rows: [MessageRow], feedID: Int64) throws -> FeedPage.PageInfo {
+        guard let newest = rows.first, let oldest = rows.last else {
+            return FeedPage.PageInfo(after: nil, before: nil, pageSize: query.pageSize)
+        }
+        func cursor(_ row: MessageRow) -> String {
+            FeedCursor(kind: .message, feed: query.feed, position: row.sequence).encoded
+        }
+        let older = try exists(feedID: feedID, SQLCondition("m.seq < ?", [oldest.sequence]))
+        let newer = try exists(feedID: feedID, SQLCondition("m.seq > ?", [newest.sequence]))
+        return FeedPage.PageInfo(
+            after: older ? cursor(oldest) : nil, before: newer ? cursor(newest) : nil, pageSize: query.pageSize)
+    }
+
+    private func exists(feedID: Int64, _ position: SQLCondition) throws -> Bool {
+        var conditions = query.scope.conditions(feedID: feedID)
+        if let status = query.status.condition { conditions.append(status) }
+        conditions.append(position)
+        let condition = SQLCondition.all(conditions)
+        let sql = "SELECT EXISTS (SELECT 1 FROM message m WHERE \(condition.sql))"
+        return try Bool.fetchOne(db.cachedStatement(sql: sql), arguments: condition.arguments) ?? false
+    }
+
+    /// Exact counts over the query's scope: from the feed's counters when the scope is one
+    /// they keep, otherwise counted through the feed's indexes.
+    private func counts(_ feed: FeedRow) throws -> FeedCounts {
+        if query.scope.isCountedByCounters {
+            switch query.scope.archived {
+            case .include: return feed.all
+            case .only: return feed.archived
+            case .exclude:
+                return FeedCounts(
+                    totalCount: feed.all.totalCount - feed.archived.totalCount,
+                    unreadCount: feed.all.unreadCount - feed.archived.unreadCount,
+                    unseenCount: feed.all.unseenCount - feed.archived.unseenCount)
+            }
+        }
+        let condition = SQLCondition.all(query.scope.conditions(feedID: feed.id))
+        let sql = """
+            SELECT count(*), coalesce(sum(m.read_at IS NULL), 0), coalesce(sum(m.seen_at IS NULL), 0)
+            FROM message m WHERE \(condition.sql)
+            """
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql), arguments: condition.arguments) else {
+            return FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0)
+        }
+        return FeedCounts(totalCount: row[0], unreadCount: row[1], unseenCount: row[2])
+    }
+
+    /// Marks the unseen rows seen, with one timeline event and one update-stream entry each.
+    private func markSeen(_ rows: inout [MessageRow], feedID: Int64, now: Timestamp) throws -> Int {
+        let update = try db.cachedStatement(
+            sql: "UPDATE message SET seen_at = ?, updated_at = ? WHERE seq = ? AND seen_at IS NULL")
+        var marked = 0
+        for index in rows.indices where rows[index].seenAt == nil {
+            try update.execute(arguments: [now.milliseconds, now.milliseconds, rows[index].sequence])
+            guard db.changesCount == 1 else { continue }
+            rows[index].seenAt = now.milliseconds
+            rows[index].updatedAt = now.milliseconds
+            try UpdateStream.appendMessageEvent(
+                db, sequence: rows[index].sequence, feedID: feedID, type: "message.seen", now: now)
+            marked += 1
+        }
+        return marked
+    }
+
+    private func updatesCursor() throws -> String {
+        FeedCursor(kind: .update, feed: query.feed, position: try UpdateStream.head(db)).encoded
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import GRDB
+import TidingsAPI
+import TidingsCore
+
+/// A message as read from `message` joined with its content, and its conversion to the
+/// wire's feed item.
+struct MessageRow {
+    /// The columns every message read selects, in this order.
+    static let selection = """
+        m.seq, m.token, m.inserted_at, m.updated_at, m.seen_at, m.read_at, m.interacted_at, m.archived_at,
+        m.link_clicked_at, m.source, m.tenant, m.content_id, c.actors, c.data, c.blocks
+        """
+    static let join = "message m JOIN message_content c ON c.id = m.content_id"
+
+    var sequence: Int64
+    var token: Int64
+    var insertedAt: Int64
+    var updatedAt: Int64
+    var seenAt: Int64?
+    var readAt: Int64?
+    var interactedAt: Int64?
+    var archivedAt: Int64?
+    var linkClickedAt: Int64?
+    var source: String?
+    var tenant: String?
+    var contentID: Int64
+    var actorsJSON: String
+    var dataJSON: String
+    var blocksJSON: String
+
+    init(row: Row) {
+        sequence = row[0]
+        token = row[1]
+        insertedAt = row[2]
+        updatedAt = row[3]
+        seenAt = row[4]
+        readAt = row[5]
+        interactedAt = row[6]
+        archivedAt = row[7]
+        linkClickedAt = row[8]
+        source = row[9]
+        tenant = row[10]
+        contentID = row[11]
+        actorsJSON = row[12]
+        dataJSON = row[13]
+        blocksJSON = row[14]
+    }
+}
+
+/// Decodes stored content once per content row: every recipient of a create shares it.
+struct ContentDecoder {
+    private var cache: [Int64: ([JSONValue], JSONValue, [Block])] = [:]
+    private let decoder = JSONDecoder()
+
+    mutating func content(of row: MessageRow) throws -> ([JSONValue], JSONValue, [Block]) {
+        if let content = cache[row.contentID] { return content }
+        let content = (
+            try decoder.decode([JSONValue].self, from: Data(row.actorsJSON.utf8)),
+            try decoder.decode(JSONValue.self, from: Data(row.dataJSON.utf8)),
+            try decoder.decode([Block].self, from: Data(row.blocksJSON.utf8))
+        )
+        cache[row.contentID] = content
+        return content
+    }
+
+    mutating func item(_ row: MessageRow, feed: FeedKey) throws -> FeedItem {
+        let (actors, data, blocks) = try content(of: row)
+        func time(_ milliseconds: Int64?) -> String? { milliseconds.map { Timestamp(milliseconds: $0).rfc3339 } }
+        return FeedItem(
+            id: MessageID(sequence: row.sequence, token: row.token).string,
+            cursor: FeedCursor(kind: .message, feed: feed, position: row.sequence).encoded,
+            channelID: feed.channelID, recipient: feed.userID,
+            insertedAt: Timestamp(milliseconds: row.insertedAt).rfc3339,
+            updatedAt: Timestamp(milliseconds: row.updatedAt).rfc3339,
+            seenAt: time(row.seenAt), readAt: time(row.readAt), interactedAt: time(row.interactedAt),
+            archivedAt: time(row.archivedAt), linkClickedAt: time(row.linkClickedAt),
+            source: row.source.map(FeedItem.Source.init(key:)), tenant: row.tenant,
+            actors: actors, data: data, blocks: blocks)
+    }
+}

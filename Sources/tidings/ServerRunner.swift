@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TidingsServer
+
+/// Starts the server for a checked configuration and runs it until SIGTERM or SIGINT.
+struct ServerRunner {
+    let configuration: ServerConfiguration
+
+    func run() async throws {
+        let level = configuration.logLevel
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "tidings")
+        let dependencies: ServerDependencies
+        let origin: Credentials.Origin
+        do {
+            (dependencies, origin) = try prepareDependencies(configuration)
+        } catch {
+            FileHandle.standardError.write(
+                Data("tidings: cannot start with data directory \(configuration.dataDirectory): \(error)\n".utf8))
+            throw ExitCode(1)
+        }
+        let credentials = dependencies.credentials
+        let app = await buildApplication(dependencies, logger: logger) { host, port in
+            logger.info("tidings listening on http://\(host):\(port)")
+            Self.announce(origin, credentials: credentials, logger: logger)
+        }
+        try await app.runService()
+    }
+
+    /// Tells the operator where the credentials come from, and a generated key once.
+    static func announce(_ origin: Credentials.Origin, credentials: Credentials, logger: Logger) {
+        switch origin {
+        case .generated(let path):
+            logger.notice(
+                "generated credentials in \(path) (mode 0600); API key: \(credentials.apiKeys.first ?? "")")
+        case .loaded(let path):
+            logger.info("using credentials from \(path)")
+        case .configured:
+            if credentials.signingSecret == nil { logger.notice("no signing secret: user tokens are refused") }
+            if credentials.apiKeys.isEmpty { logger.notice("no API key: only user tokens are accepted") }
+        }
+    }
+}

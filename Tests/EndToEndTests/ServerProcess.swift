@@ -1,0 +1,121 @@
+import Foundation
+import Synchronization
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The real `tidings` binary, started on a free port with its own data directory.
+final class ServerProcess: Sendable {
+    static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["TIDINGS_BIN"] { return URL(fileURLWithPath: path) }
+        // Tests/EndToEndTests/ServerProcess.swift → package root → .build/debug/tidings
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug/tidings")
+    }
+
+    let process: Process
+    let port: Int
+    let dataDirectory: URL
+    private let stderrLines: Mutex<[String]>
+
+    var baseURL: String { "http://127.0.0.1:\(port)" }
+    var logLines: [String] { stderrLines.withLock { $0 } }
+
+    /// Starts `tidings serve` and returns once it logged the address it listens on.
+    init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) async throws {
+        let directory = dataDirectory ?? FileManager.default.temporaryDirectory
+            .appendingPathComponent("tidings-e2e-\(UUID().uuidString)")
+        self.dataDirectory = directory
+        let process = Process()
+        process.executableURL = Self.binary
+        process.arguments = ["serve", "--port", "0", "--data-dir", directory.path] + arguments
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        self.process = process
+        let lines = Mutex<[String]>([])
+        self.stderrLines = lines
+        let (stream, continuation) = AsyncStream<String>.makeStream()
+        let buffer = Mutex(Data())
+        pipe.fileHandleForReading.readabilityHandler = { handle in
+            let chunk = handle.availableData
+            if chunk.isEmpty {
+                handle.readabilityHandler = nil
+                continuation.finish()
+                return
+            }
+            let complete: [String] = buffer.withLock { data in
+                data.append(chunk)
+                var found = [String]()
+                while let newline = data.firstIndex(of: 0x0a) {
+                    found.append(String(decoding: data[data.startIndex..<newline], as: UTF8.self))
+                    data.removeSubrange(data.startIndex...newline)
+                }
+                return found
+            }
+            for line in complete {
+                lines.withLock { $0.append(line) }
+                continuation.yield(line)
+            }
+        }
+        try process.run()
+        var found: Int?
+        for await line in stream {
+            if let range = line.range(of: "listening on http://127.0.0.1:") {
+                found = Int(line[range.upperBound...].prefix { $0.isNumber })
+                break
+            }
+        }
+        guard let found else { throw ServerError.didNotStart(lines.withLock { $0 }.joined(separator: "\n")) }
+        self.port = found
+    }
+
+    enum ServerError: Error { case didNotStart(String) }
+
+    func stop() {
+        if process.isRunning {
+            process.terminate()
+            process.waitUntilExit()
+        }
+    }
+
+    deinit { stop() }
+
+    /// One HTTP exchange on a real socket.
+    func request(
+        _ method: String, _ path: String, key: String?, body: String? = nil
+    ) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
+        var request = URLRequest(url: URL(string: baseURL + path)!)
+        request.httpMethod = method
+        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
+        if let body {
+            request.httpBody = Data(body.utf8)
+            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        }
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let http = response as! HTTPURLResponse
+        return (http.statusCode, data, http.allHeaderFields)
+    }
+}
+
+/// Runs the binary to completion and returns its exit status and standard error.
+func runTidings(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+    let process = Process()
+    process.executableURL = ServerProcess.binary
+    process.arguments = arguments
+    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
+    env.merge(environment) { $1 }
+    process.environment = env
+    let pipe = Pipe()
+    process.standardError = pipe
+    process.standardOutput = FileHandle.nullDevice
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}

@@ -1,0 +1,42 @@
+import Testing
+
+@testable import TidingsCore
+
+@Suite("Feed cursors")
+struct FeedCursorTests {
+    let feed = FeedKey(userID: "user-1", channelID: "in-app")
+
+    @Test("a cursor decodes back to its position")
+    func roundTrip() throws {
+        for position: Int64 in [0, 1, 42, 1 << 40, Int64.max] {
+            let cursor = FeedCursor(kind: .message, feed: feed, position: position)
+            #expect(try FeedCursor.decode(cursor.encoded, kind: .message, feed: feed).position == position)
+        }
+    }
+
+    @Test("a cursor of another feed is invalid")
+    func otherFeed() {
+        let other = FeedCursor(kind: .message, feed: FeedKey(userID: "user-2", channelID: "in-app"), position: 5)
+        #expect(throws: TidingsError.invalidCursor) { try FeedCursor.decode(other.encoded, kind: .message, feed: feed) }
+        let otherChannel = FeedCursor(kind: .message, feed: FeedKey(userID: "user-1", channelID: "web"), position: 5)
+        #expect(throws: TidingsError.invalidCursor) {
+            try FeedCursor.decode(otherChannel.encoded, kind: .message, feed: feed)
+        }
+    }
+
+    @Test("an update-stream cursor is not a message cursor")
+    func otherKind() {
+        let update = FeedCursor(kind: .update, feed: feed, position: 5)
+        #expect(throws: TidingsError.invalidCursor) { try FeedCursor.decode(update.encoded, kind: .message, feed: feed) }
+    }
+
+    @Test("malformed cursors are invalid", arguments: ["", "abc", "!!!!!!!!!!!!!!!!!!!!!!!", String(repeating: "A", count: 23), "bW9vbg"])
+    func malformed(text: String) {
+        #expect(throws: TidingsError.invalidCursor) { try FeedCursor.decode(text, kind: .message, feed: feed) }
+    }
+
+    @Test("feed fingerprints separate user and channel")
+    func fingerprintBoundary() {
+        #expect(FeedKey(userID: "ab", channelID: "c").fingerprint != FeedKey(userID: "a", channelID: "bc").fingerprint)
+    }
+}

@@ -1,0 +1,57 @@
+import Testing
+
+@testable import TidingsCore
+
+@Suite("Timestamps, message ids and identifiers")
+struct ValueTests {
+    @Test("timestamps are RFC 3339 UTC with milliseconds")
+    func formatting() {
+        #expect(Timestamp(milliseconds: 0).rfc3339 == "1970-01-01T00:00:00.000Z")
+        #expect(Timestamp(milliseconds: 1_795_428_902_123).rfc3339 == "2026-11-23T10:15:02.123Z")
+        #expect(Timestamp(milliseconds: 951_782_400_000).rfc3339 == "2000-02-29T00:00:00.000Z")
+    }
+
+    @Test("RFC 3339 parsing accepts offsets and fractions and refuses junk")
+    func parsing() {
+        #expect(Timestamp(rfc3339: "2026-11-23T10:15:02.123Z")?.milliseconds == 1_795_428_902_123)
+        #expect(Timestamp(rfc3339: "2026-11-23T11:15:02.1+01:00")?.milliseconds == 1_795_428_902_100)
+        #expect(Timestamp(rfc3339: "2026-11-23T10:15:02Z")?.milliseconds == 1_795_428_902_000)
+        for junk in ["", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T10:15:02", "yesterday"] {
+            #expect(Timestamp(rfc3339: junk) == nil)
+        }
+    }
+
+    @Test("formatting and parsing agree over many instants")
+    func roundTrip() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let instant = Int64.random(in: 0...4_102_444_800_000, using: &generator)
+            #expect(Timestamp(rfc3339: Timestamp(milliseconds: instant).rfc3339)?.milliseconds == instant)
+        }
+    }
+
+    @Test("message ids carry their sequence and refuse anything else")
+    func messageIDs() {
+        for sequence: Int64 in [1, 61, 62, 123_456_789, Int64.max] {
+            let id = MessageID(sequence: sequence, token: -42)
+            #expect(MessageID(id.string) == id)
+        }
+        for junk in ["", "msg_", "msg_!!!!!!!!!!!1", "user_000000000001", "msg_0000000000011extra-stuff-here"] {
+            #expect(MessageID(junk) == nil)
+        }
+    }
+
+    @Test("user and channel ids follow section 1")
+    func identifiers() {
+        #expect(Identifiers.isValidUserID("user-1"))
+        #expect(Identifiers.isValidUserID("ünïcode/with spaces"))
+        #expect(!Identifiers.isValidUserID(""))
+        #expect(!Identifiers.isValidUserID("tab\there"))
+        #expect(!Identifiers.isValidUserID(String(repeating: "a", count: 257)))
+        #expect(Identifiers.isValidUserID(String(repeating: "a", count: 256)))
+        #expect(Identifiers.isValidChannelID("in-app.web_2"))
+        #expect(!Identifiers.isValidChannelID("in app"))
+        #expect(!Identifiers.isValidChannelID(String(repeating: "c", count: 65)))
+        #expect(!Identifiers.isValidChannelID(""))
+    }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+import Synchronization
+import Testing
+import TidingsAPI
+import TidingsCore
+
+@testable import TidingsStore
+
+@Suite("Creating messages")
+struct CreateTests {
+    @Test("one message per recipient, in recipient order, in one transaction")
+    func perRecipient() async throws {
+        let changed = Mutex<[FeedKey]>([])
+        let database = try makeDatabase { feeds in changed.withLock { $0 += feeds } }
+        let outcome = try await database.createMessages(newMessages(["a", "b", "c"]), idempotency: nil)
+        guard case .created(let body) = outcome else { Issue.record("not created"); return }
+        let response = try JSONDecoder().decode(CreateMessagesResponse.self, from: Data(body))
+        #expect(response.messages.map(\.recipient) == ["a", "b", "c"])
+        #expect(Set(response.messages.map(\.id)).count == 3)
+        #expect(changed.withLock { $0 }.map(\.userID) == ["a", "b", "c"])
+        for user in ["a", "b", "c"] {
+            let page = try await database.peek(FeedKey(userID: user, channelID: "in-app"))
+            #expect(page.entries.count == 1 && page.meta.totalCount == 1)
+            #expect(page.entries[0].recipient == user && page.entries[0].channelID == "in-app")
+        }
+    }
+
+    @Test("a failing create leaves nothing behind")
+    func atomic() async throws {
+        let database = try makeDatabase()
+        // A trigger that fails on the third message makes the transaction fail half-way.
+        try await database.pool.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TEMP TRIGGER fail_third BEFORE INSERT ON message
+                    WHEN (SELECT count(*) FROM message) >= 2 BEGIN SELECT RAISE(ABORT, 'boom'); END
+                    """)
+        }
+        await #expect(throws: (any Error).self) {
+            try await database.createMessages(newMessages(["a", "b", "c"]), idempotency: nil)
+        }
+        let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") }
+        #expect(count == 0)
+        #expect(try await database.peek(FeedKey(userID: "a", channelID: "in-app")).meta.totalCount == 0)
+    }
+
+    @Test("an idempotency key replays the original answer and creates nothing")
+    func replay() async throws {
+        let database = try makeDatabase()
+        let claim = IdempotencyClaim(scope: "k1", key: "abc", bodyDigest: [1, 2, 3])
+        let first = try await database.createMessages(newMessages(["a"]), idempotency: claim)
+        let second = try await database.createMessages(newMessages(["a"]), idempotency: claim)
+        guard case .created(let original) = first, case .replayed(let replayed) = second else {
+            Issue.record("expected created then replayed")
+            return
+        }
+        #expect(original == replayed)
+        #expect(try await database.peek(FeedKey(userID: "a", channelID: "in-app")).meta.totalCount == 1)
+    }
+
+    @Test("the same key with another body is a conflict; other scopes are independent")
+    func conflict() async throws {
+        let database = try makeDatabase()
+        _ = try await database.createMessages(
+            newMessages(["a"]), idempotency: IdempotencyClaim(scope: "k1", key: "abc", bodyDigest: [1]))
+        await #expect(throws: TidingsError.idempotencyConflict) {
+            try await database.createMessages(
+                newMessages(["a"]), idempotency: IdempotencyClaim(scope: "k1", key: "abc", bodyDigest: [2]))
+        }
+        let other = try await database.createMessages(
+            newMessages(["a"]), idempotency: IdempotencyClaim(scope: "k2", key: "abc", bodyDigest: [2]))
+        guard case .created = other else { Issue.record("another key's scope must create"); return }
+    }
+
+    @Test("of concurrent duplicates exactly one creates")
+    func concurrentDuplicates() async throws {
+        let database = try makeDatabase()
+        let claim = IdempotencyClaim(scope: "k", key: "same", bodyDigest: [9])
+        let outcomes = try await withThrowingTaskGroup(of: Bool.self) { group in
+            for _ in 0..<12 {
+                group.addTask {
+                    if case .created = try await database.createMessages(newMessages(["a"]), idempotency: claim) {
+                        return true
+                    }
+                    return false
+                }
+            }
+            return try await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+        #expect(try await database.peek(FeedKey(userID: "a", channelID: "in-app")).meta.totalCount == 1)
+    }
+
+    @Test("keys expire after 24 hours")
+    func expiry() async throws {
+        let database = try makeDatabase()
+        let claim = IdempotencyClaim(scope: "k", key: "old", bodyDigest: [1])
+        let past = Timestamp(milliseconds: Timestamp.now().milliseconds - IdempotencyClaim.retentionMilliseconds - 1000)
+        _ = try await database.createMessages(newMessages(["a"]), idempotency: claim, now: past)
+        guard case .created = try await database.createMessages(newMessages(["a"]), idempotency: claim) else {
+            Issue.record("an expired key must create again")
+            return
+        }
+        _ = try await database.createMessages(
+            newMessages(["a"]), idempotency: IdempotencyClaim(scope: "k", key: "older", bodyDigest: [1]), now: past)
+        #expect(try await database.pruneIdempotencyKeys() == 1)
+    }
+
+    @Test("every create appends message.created to each recipient's update stream")
+    func updateStream() async throws {
+        let database = try makeDatabase()
+        let feed = FeedKey(userID: "a", channelID: "in-app")
+        let before = try await database.peek(feed).meta.updatesCursor
+        try await database.create(2, for: "a")
+        let after = try await database.peek(feed).meta.updatesCursor
+        #expect(before != after)
+        let kinds = try await database.pool.read { db in
+            try Int.fetchAll(db, sql: "SELECT kind FROM feed_update ORDER BY position")
+        }
+        #expect(kinds == [0, 0])
+        let head = try FeedCursor.decode(after, kind: .update, feed: feed).position
+        #expect(head == 2)
+    }
+}
