@@ -42,6 +42,10 @@ public func buildApplication(
     _ dependencies: ServerDependencies, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
 ) async -> some ApplicationProtocol {
     let configuration = dependencies.configuration
+    // Hummingbird announces its own start at info; ours says the full URL and must be the
+    // first line, so the framework's logger starts at notice.
+    var frameworkLogger = logger
+    frameworkLogger.logLevel = max(logger.logLevel, .notice)
     var app = Application(
         router: await buildRouter(dependencies),
         configuration: .init(
@@ -50,7 +54,7 @@ public func buildApplication(
             dependencies.readiness.set(true)
             onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
         },
-        logger: logger)
+        logger: frameworkLogger)
     app.addServices(
         DatabaseService(database: dependencies.database, readiness: dependencies.readiness, logger: logger),
         IdempotencyPruner(database: dependencies.database, logger: logger))

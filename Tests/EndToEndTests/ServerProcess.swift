@@ -18,10 +18,10 @@ final class ServerProcess: Sendable {
     let process: Process
     let port: Int
     let dataDirectory: URL
-    private let stderrLines: Mutex<[String]>
+    private let stderrLines = LineLog()
 
     var baseURL: String { "http://127.0.0.1:\(port)" }
-    var logLines: [String] { stderrLines.withLock { $0 } }
+    var logLines: [String] { stderrLines.lines }
 
     /// Starts `tidings serve` and returns once it logged the address it listens on.
     init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) async throws {
@@ -38,10 +38,8 @@ final class ServerProcess: Sendable {
         process.standardError = pipe
         process.standardOutput = FileHandle.nullDevice
         self.process = process
-        let lines = Mutex<[String]>([])
-        self.stderrLines = lines
+        let log = stderrLines
         let (stream, continuation) = AsyncStream<String>.makeStream()
-        let buffer = Mutex(Data())
         pipe.fileHandleForReading.readabilityHandler = { handle in
             let chunk = handle.availableData
             if chunk.isEmpty {
@@ -49,19 +47,7 @@ final class ServerProcess: Sendable {
                 continuation.finish()
                 return
             }
-            let complete: [String] = buffer.withLock { data in
-                data.append(chunk)
-                var found = [String]()
-                while let newline = data.firstIndex(of: 0x0a) {
-                    found.append(String(decoding: data[data.startIndex..<newline], as: UTF8.self))
-                    data.removeSubrange(data.startIndex...newline)
-                }
-                return found
-            }
-            for line in complete {
-                lines.withLock { $0.append(line) }
-                continuation.yield(line)
-            }
+            for line in log.append(chunk) { continuation.yield(line) }
         }
         try process.run()
         var found: Int?
@@ -71,7 +57,7 @@ final class ServerProcess: Sendable {
                 break
             }
         }
-        guard let found else { throw ServerError.didNotStart(lines.withLock { $0 }.joined(separator: "\n")) }
+        guard let found else { throw ServerError.didNotStart(log.lines.joined(separator: "\n")) }
         self.port = found
     }
 
@@ -118,4 +104,25 @@ func runTidings(_ arguments: [String], environment: [String: String] = [:]) thro
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}
+
+/// The server's standard error, split into lines as it arrives.
+final class LineLog: Sendable {
+    private let state = Mutex((pending: Data(), lines: [String]()))
+
+    var lines: [String] { state.withLock { $0.lines } }
+
+    /// Adds a chunk and returns the lines it completed.
+    func append(_ chunk: Data) -> [String] {
+        state.withLock { state in
+            state.pending.append(chunk)
+            var complete = [String]()
+            while let newline = state.pending.firstIndex(of: 0x0a) {
+                complete.append(String(decoding: state.pending[state.pending.startIndex..<newline], as: UTF8.self))
+                state.pending.removeSubrange(state.pending.startIndex...newline)
+            }
+            state.lines += complete
+            return complete
+        }
+    }
 }

@@ -28,7 +28,7 @@ struct AuthTests {
     }
 
     func status(_ credential: String?, path: String = "/v1/users/ann/feeds/in-app") async throws -> (HTTPResponse.Status, String?) {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let headers: HTTPFields = credential.map { [.authorization: "Bearer \($0)"] } ?? [:]
             let response = try await client.execute(uri: path, method: .get, headers: headers)
             if response.status == .unauthorized {
@@ -78,7 +78,7 @@ struct AuthTests {
     @Test("a user token can never create messages")
     func tokenCannotCreate() async throws {
         let token = try await TidingsServerTests.userToken("ann")
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             var headers = jsonHeaders
             headers[.authorization] = "Bearer \(token)"
             let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
@@ -90,7 +90,7 @@ struct AuthTests {
     @Test("with no API key configured only user tokens work")
     func tokensOnly() async throws {
         let token = try await TidingsServerTests.userToken("ann")
-        try await makeTestApp(apiKeys: []).test(.router) { client in
+        try await makeTestApp(apiKeys: []).test(.router) { client async throws in
             #expect(try await client.execute(uri: "/v1/users/ann/feeds/in-app", method: .get, headers: bearer(token)).status == .ok)
             let keyed = try await client.execute(
                 uri: "/v1/users/ann/feeds/in-app", method: .get, headers: bearer(TestCredentials.apiKey))

@@ -11,7 +11,7 @@ import TidingsAPI
 struct CreateMessagesTests {
     @Test("201 with one entry per recipient in order, and the items appear in each feed")
     func created() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let created = try await client.createMessages(["ann", "bob"], content: "**Ann** replied")
             #expect(created.map(\.recipient) == ["ann", "bob"])
             #expect(created.allSatisfy { $0.channelID == "in-app" && $0.id.hasPrefix("msg_") })
@@ -25,7 +25,7 @@ struct CreateMessagesTests {
 
     @Test("source, tenant, actor and data are stored as given")
     func fullBody() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let body = """
                 {"recipients":["u"],"source":"comment-created","tenant":"acme","actor":{"id":"user-9","name":"Ann"},
                  "data":{"post_id":42,"tags":["a"]},"blocks":[{"type":"text","name":"t","content":"<b>hi</b>"}]}
@@ -41,7 +41,7 @@ struct CreateMessagesTests {
 
     @Test("absent fields are null on the wire")
     func nullsOnTheWire() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             try await client.createMessages(["u"])
             let response = try await client.send(.get, "/v1/users/u/feeds/in-app?mark_seen=false")
             let object = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: Any]
@@ -56,7 +56,7 @@ struct CreateMessagesTests {
 
     @Test("raw HTML in markdown content comes out escaped")
     func escapesHTML() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             try await client.createMessages(["u"], content: "<script>alert(1)</script> [x](javascript:alert(1))")
             let item = try await client.send(.get, "/v1/users/u/feeds/in-app").decode(FeedPage.self).entries[0]
             #expect(!item.blocks[0].rendered.contains("<script"))
@@ -67,7 +67,7 @@ struct CreateMessagesTests {
 
     @Test("Idempotency-Key replays with 200 and Idempotent-Replayed; another body is 409")
     func idempotency() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             var headers = jsonHeaders
             headers[HTTPField.Name("Idempotency-Key")!] = "key-1"
             let body = #"{"recipients":["u"],"blocks":[{"type":"text","name":"b","content":"x"}]}"#
@@ -107,7 +107,7 @@ struct CreateMessagesTests {
             (#"[1,2]"#, "invalid_body"),
         ])
     func shapeErrors(body: String, code: String) async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let response = try await client.send(.post, "/v1/channels/in-app/messages", json: body)
             #expect(response.status == .unprocessableContent)
             #expect(response.errorCode == code)
@@ -116,7 +116,7 @@ struct CreateMessagesTests {
 
     @Test("limits: 1000 recipients, 10 blocks, 16 KiB content, 32 KiB data")
     func limits() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             func post(_ body: String) async throws -> TestResponse {
                 try await client.send(.post, "/v1/channels/in-app/messages", json: body)
             }
@@ -140,7 +140,7 @@ struct CreateMessagesTests {
 
     @Test("malformed JSON 400, wrong content type 415, oversize body 413")
     func transportErrors() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let malformed = try await client.send(.post, "/v1/channels/in-app/messages", json: "{\"recipients\":")
             #expect(malformed.status == .badRequest && malformed.errorCode == "invalid_json")
             var textHeaders = jsonHeaders

@@ -11,7 +11,7 @@ import TidingsAPI
 struct FeedRouteTests {
     @Test("an unknown user is an empty feed, not a 404")
     func unknownUser() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let response = try await client.send(.get, "/v1/users/nobody/feeds/in-app")
             #expect(response.status == .ok)
             let page = try response.decode(FeedPage.self)
@@ -22,7 +22,7 @@ struct FeedRouteTests {
     @Test("fetching marks seen; the user's token and the secret key see the same feed")
     func markSeen() async throws {
         let token = try await userToken("ann")
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             try await client.createMessages(["ann", "ann2"])
             try await client.createMessages(["ann"])
             let page = try await client.execute(uri: "/v1/users/ann/feeds/in-app", method: .get, headers: bearer(token))
@@ -35,7 +35,7 @@ struct FeedRouteTests {
 
     @Test("user ids with slashes and spaces work percent-encoded")
     func encodedUserID() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             try await client.createMessages(["team/ann smith"])
             let page = try await client.send(.get, "/v1/users/team%2Fann%20smith/feeds/in-app").decode(FeedPage.self)
             #expect(page.entries.first?.recipient == "team/ann smith")
@@ -50,7 +50,7 @@ struct FeedRouteTests {
             ("tenant=a&has_tenant=false", "invalid_has_tenant"),
         ])
     func badParameters(query: String, code: String) async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let response = try await client.send(.get, "/v1/users/u/feeds/in-app?\(query)")
             #expect(response.status == .badRequest && response.errorCode == code)
         }
@@ -58,7 +58,7 @@ struct FeedRouteTests {
 
     @Test("a cursor from another feed, or both cursors, is a 400")
     func cursors() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             try await client.createMessages(["ann", "bob"])
             let bob = try await client.send(.get, "/v1/users/bob/feeds/in-app").decode(FeedPage.self)
             let cursor = try #require(bob.entries.first?.cursor)
@@ -73,7 +73,7 @@ struct FeedRouteTests {
 
     @Test("invalid user and channel ids are 400")
     func invalidIDs() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let long = String(repeating: "u", count: 257)
             #expect(try await client.send(.get, "/v1/users/\(long)/feeds/in-app").errorCode == "invalid_user_id")
             #expect(try await client.send(.get, "/v1/users/a%09b/feeds/in-app").errorCode == "invalid_user_id")
@@ -86,7 +86,7 @@ struct FeedRouteTests {
 struct RoutingTests {
     @Test("an unknown route is a JSON 404; a wrong method is a JSON 405 with Allow")
     func unknownAndWrongMethod() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             let missing = try await client.send(.get, "/v1/nothing/here")
             #expect(missing.status == .notFound && missing.errorCode == "not_found")
             let root = try await client.execute(uri: "/nope", method: .get)
@@ -101,7 +101,7 @@ struct RoutingTests {
 
     @Test("healthz and readyz answer 200 without credentials")
     func health() async throws {
-        try await makeTestApp().test(.router) { client in
+        try await makeTestApp().test(.router) { client async throws in
             #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
         }
