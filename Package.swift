@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "tidings", targets: ["tidings"]),
+        .executable(name: "tidings-cli", targets: ["tidings-cli"]),
         .library(name: "TidingsClient", targets: ["TidingsClient"]),
     ],
     dependencies: [
@@ -34,17 +35,18 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
+        // User tokens (HS256 JWTs): signed by the CLI, verified by the server, one implementation.
+        .target(name: "TidingsTokens", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
         // The HTTP service: buildApplication, controllers, auth, config, services.
         .target(
             name: "TidingsServer",
             dependencies: [
-                "TidingsCore", "TidingsAPI", "TidingsStore",
+                "TidingsCore", "TidingsAPI", "TidingsStore", "TidingsTokens",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-                .product(name: "JWTKit", package: "jwt-kit"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Ink", package: "Ink"),
             ]
@@ -56,15 +58,26 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        // The client library over the HTTP API (the CLI comes with issue 6).
-        .target(name: "TidingsClient", dependencies: ["TidingsAPI"], path: "Client/Sources/TidingsClient"),
+        // The client library over the HTTP API, and the CLI on top of it.
+        .target(
+            name: "TidingsClient", dependencies: ["TidingsAPI", "TidingsCore"], path: "Client/Sources/TidingsClient"),
+        .executableTarget(
+            name: "tidings-cli",
+            dependencies: [
+                "TidingsClient", "TidingsAPI", "TidingsTokens",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Client/Sources/tidings-cli"),
+        .testTarget(
+            name: "TidingsClientTests", dependencies: ["TidingsClient", "TidingsAPI", "TidingsTokens"],
+            path: "Client/Tests/TidingsClientTests"),
 
         .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore"]),
         .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsStore"]),
         .testTarget(
             name: "TidingsServerTests",
             dependencies: [
-                "TidingsServer",
+                "TidingsServer", "TidingsTokens",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Testing
 import TidingsAPI
+import TidingsTokens
 
 @testable import TidingsServer
 
@@ -28,8 +29,8 @@ func makeTestApp(apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.se
 }
 
 func userToken(_ user: String, expiresIn: TimeInterval = 3600) async throws -> String {
-    try await Authenticator.mintUserToken(
-        userID: user, secret: TestCredentials.signingSecret, expiresAt: Date().addingTimeInterval(expiresIn))
+    try await UserTokens(secret: TestCredentials.signingSecret).mint(
+        userID: user, expiresAt: Date().addingTimeInterval(expiresIn))
 }
 
 func bearer(_ credential: String) -> HTTPFields { [.authorization: "Bearer \(credential)"] }

@@ -1,33 +1,21 @@
 import Crypto
 import Foundation
-import JWTKit
+import TidingsTokens
 import TidingsCore
-
-/// The claims of a user token: `sub` the user, `exp` required.
-struct UserTokenClaims: JWTPayload {
-    var sub: SubjectClaim
-    var exp: ExpirationClaim
-
-    func verify(using algorithm: some JWTAlgorithm) async throws {
-        try exp.verifyNotExpired()
-    }
-}
 
 /// Turns an `Authorization` header into a `Caller`: a secret API key, or an HS256 user
 /// token with `exp`. Any other algorithm, `alg: none`, a bad signature or an expired
 /// token is a `401`.
 public struct Authenticator: Sendable {
     private let keyDigests: [SHA256.Digest]
-    private let tokenKeys: JWTKeyCollection?
+    private let tokens: UserTokens?
 
     public init(credentials: Credentials) async {
         keyDigests = credentials.apiKeys.map { SHA256.hash(data: Data($0.utf8)) }
         if let secret = credentials.signingSecret {
-            let keys = JWTKeyCollection()
-            await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-            tokenKeys = keys
+            tokens = await UserTokens(secret: secret)
         } else {
-            tokenKeys = nil
+            tokens = nil
         }
     }
 
@@ -50,35 +38,14 @@ public struct Authenticator: Sendable {
     }
 
     private func verifyUserToken(_ token: String) async throws(TidingsError) -> String {
-        guard let tokenKeys else { throw .unauthorized("User tokens are not accepted: no signing secret is configured.") }
-        guard Self.headerAlgorithm(of: token) == "HS256" else {
-            throw .unauthorized("User tokens must be signed with HS256.")
-        }
-        let claims: UserTokenClaims
+        guard let tokens else { throw .unauthorized("User tokens are not accepted: no signing secret is configured.") }
+        let userID: String
         do {
-            claims = try await tokenKeys.verify(token, as: UserTokenClaims.self)
+            userID = try await tokens.verify(token)
         } catch {
-            throw .unauthorized("The user token is invalid or expired.")
+            throw .unauthorized("The user token is invalid, expired or not HS256.")
         }
-        guard Identifiers.isValidUserID(claims.sub.value) else { throw .unauthorized("The token's sub is not a user id.") }
-        return claims.sub.value
-    }
-
-    /// The `alg` of a JWT's header, read before any verification so that only HS256 is tried.
-    static func headerAlgorithm(of token: String) -> String? {
-        guard let header = token.split(separator: ".", omittingEmptySubsequences: false).first else { return nil }
-        var base64 = header.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
-        while base64.count % 4 != 0 { base64 += "=" }
-        guard let data = Data(base64Encoded: base64),
-            let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any]
-        else { return nil }
-        return object["alg"] as? String
-    }
-
-    /// Mints a user token (used by tests and, later, `tidings-cli token`).
-    public static func mintUserToken(userID: String, secret: String, expiresAt: Date) async throws -> String {
-        let keys = JWTKeyCollection()
-        await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
-        return try await keys.sign(UserTokenClaims(sub: .init(value: userID), exp: .init(value: expiresAt)))
+        guard Identifiers.isValidUserID(userID) else { throw .unauthorized("The token's sub is not a user id.") }
+        return userID
     }
 }

@@ -1,0 +1,6 @@
+import Testing
+
+@Test("the client test target builds")
+func clientTargetBuilds() {
+    #expect(Bool(true))
+}
