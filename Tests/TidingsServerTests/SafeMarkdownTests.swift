@@ -10,7 +10,7 @@ struct SafeMarkdownTests {
     /// Tags the renderer itself produces; anything else in the output is an escape failure.
     static let ownTags: Set<String> = [
         "p", "strong", "em", "code", "pre", "a", "ul", "ol", "li", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6",
-        "hr", "br", "del", "table", "thead", "tbody", "tr", "th", "td",
+        "hr", "br", "del", "s", "table", "thead", "tbody", "tr", "th", "td",
     ]
 
     /// Every `<` that opens a tag names one of the renderer's own, and every href is http(s)/mailto.
@@ -52,6 +52,7 @@ struct SafeMarkdownTests {
             "<script>alert(1)</script>", "hello <b>x</b> <img src=x onerror=alert(1)>", "&<img/src=x/onerror=alert(1)>;",
             "[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", #"[x](http://a.com/"onmouseover="alert(1))"#,
             #"![a](x"onerror="alert(1))"#, "[x](data:text/html,hi)", "<!-- comment -->", "<?php ?>",
+            "```x\"onmouseover=\"alert(1)\ncode\n```", "```((9<imghttp://\tonerror=\n```",
         ])
     func attacks(input: String) {
         let html = markdown.html(input)
@@ -78,6 +79,7 @@ struct SafeMarkdownTests {
         #expect(html.contains(#"<a href="https://ok.example/?a=1&amp;b=&quot;2&quot;" rel="nofollow noopener">y</a>"#))
         #expect(html.contains("[1]"))
         #expect(markdown.html("`a < b && c`").contains("<code>a &lt; b &amp;&amp; c</code>"))
+        #expect(markdown.html("```swift\nlet a = b < c && d\n```") == "<pre><code class=\"language-swift\">let a = b &lt; c &amp;&amp; d\n</code></pre>")
     }
 
     @Test("fuzz: random Markdown-like input never crashes and yields only the renderer's tags")

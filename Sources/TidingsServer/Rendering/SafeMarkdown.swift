@@ -12,7 +12,9 @@ struct SafeMarkdown: Sendable {
         let unescapeOnce: Modifier.Closure = { input in input.html.replacingOccurrences(of: "&amp;", with: "&") }
         return MarkdownParser(modifiers: [
             Modifier(target: .inlineCode, closure: unescapeOnce),
-            Modifier(target: .codeBlocks, closure: unescapeOnce),
+            Modifier(target: .codeBlocks) { html, markdown in
+                Self.safeCodeBlock(html: unescapeOnce((html, markdown)), markdown: markdown)
+            },
             Modifier(target: .links) { html, markdown in Self.safeLink(html: html, markdown: markdown) },
             Modifier(target: .images) { _, markdown in HTMLText.escape(String(markdown)) },
         ])
@@ -52,6 +54,21 @@ struct SafeMarkdown: Sendable {
             start = separator.upperBound
         }
         return String(markdown)
+    }
+
+    /// Ink copies a fenced block's language into `class="language-…"` unescaped, so a quote
+    /// in it would open an attribute: keep the language only when it is a plain word.
+    private static func safeCodeBlock(html: String, markdown: Substring) -> String {
+        let firstLine = markdown.prefix { $0 != "\n" }.drop { $0 == "`" }
+        let language = firstLine.drop { $0 == " " || $0 == "\t" }.reversed().drop { $0.isWhitespace }.reversed()
+        let prefix = language.isEmpty ? "<pre><code>" : "<pre><code class=\"language-\(String(language))\">"
+        guard html.hasPrefix(prefix), html.hasSuffix("</code></pre>") else {
+            return "<pre><code>\(HTMLText.escape(String(markdown)))</code></pre>"
+        }
+        let code = html.dropFirst(prefix.count).dropLast("</code></pre>".count)
+        let plainWord = !language.isEmpty && language.count <= 32
+            && language.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "+-_.#".contains($0)) }
+        return (plainWord ? "<pre><code class=\"language-\(String(language))\">" : "<pre><code>") + code + "</code></pre>"
     }
 
     /// Backslash-escapes every `[` that does not begin a one-line `[text](url)` whose text has
