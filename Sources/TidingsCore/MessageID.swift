@@ -1,31 +1,37 @@
 /// The public id of a message: `msg_` followed by a random token and the message's
 /// sequence. The sequence makes lookups a primary-key read; the token makes ids
 /// unguessable, so knowing one id says nothing about the next.
+/// Bulk operations use the same shape with the prefix `bulk_`.
 public struct MessageID: Hashable, Sendable {
     public let sequence: Int64
     public let token: Int64
+    public let prefix: String
 
-    public init(sequence: Int64, token: Int64) {
+    public static let bulkPrefix = "bulk_"
+
+    public init(sequence: Int64, token: Int64, prefix: String = "msg_") {
         self.sequence = sequence
         self.token = token
+        self.prefix = prefix
     }
 
     private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
     private static let tokenLength = 11  // 62^11 > 2^64
 
     public var string: String {
-        "msg_" + Self.base62(UInt64(bitPattern: token), width: Self.tokenLength) + Self.base62(UInt64(sequence), width: 1)
+        prefix + Self.base62(UInt64(bitPattern: token), width: Self.tokenLength) + Self.base62(UInt64(sequence), width: 1)
     }
 
     /// Parses an id; `nil` for anything that is not one (it is then simply not found).
-    public init?(_ text: String) {
+    public init?(_ text: String, prefix: String = "msg_") {
         let bytes = Array(text.utf8)
-        guard bytes.count > 4 + Self.tokenLength, bytes.count <= 4 + Self.tokenLength + 11,
-            bytes.starts(with: Array("msg_".utf8)),
-            let token = Self.decode(bytes[4..<(4 + Self.tokenLength)]),
-            let sequence = Self.decode(bytes[(4 + Self.tokenLength)...]), sequence <= UInt64(Int64.max)
+        let start = prefix.utf8.count
+        guard bytes.count > start + Self.tokenLength, bytes.count <= start + Self.tokenLength + 11,
+            bytes.starts(with: Array(prefix.utf8)),
+            let token = Self.decode(bytes[start..<(start + Self.tokenLength)]),
+            let sequence = Self.decode(bytes[(start + Self.tokenLength)...]), sequence <= UInt64(Int64.max)
         else { return nil }
-        self.init(sequence: Int64(sequence), token: Int64(bitPattern: token))
+        self.init(sequence: Int64(sequence), token: Int64(bitPattern: token), prefix: prefix)
         guard string == text else { return nil }
     }
 

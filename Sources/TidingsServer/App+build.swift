@@ -11,6 +11,7 @@ public struct ServerDependencies: Sendable {
     public let credentials: Credentials
     public let database: AppDatabase
     public let readiness: Readiness
+    let bulkRunner: BulkRunner
 }
 
 /// Opens the data directory and database and resolves the credentials for `configuration`.
@@ -19,7 +20,8 @@ public func prepareDependencies(_ configuration: ServerConfiguration) throws -> 
     let (credentials, origin) = try Credentials.resolve(configuration)
     let database = try AppDatabase(path: configuration.databasePath)
     let dependencies = ServerDependencies(
-        configuration: configuration, credentials: credentials, database: database, readiness: Readiness())
+        configuration: configuration, credentials: credentials, database: database, readiness: Readiness(),
+        bulkRunner: BulkRunner(database: database, logger: Logger(label: "tidings.bulk")))
     return (dependencies, origin)
 }
 
@@ -34,6 +36,8 @@ public func buildRouter(_ dependencies: ServerDependencies) async -> Router<Tidi
     MessagesController(database: dependencies.database, validator: CreateMessagesValidator(markdown: SafeMarkdown()))
         .addRoutes(to: v1)
     FeedsController(database: dependencies.database).addRoutes(to: v1)
+    EngagementController(database: dependencies.database).addRoutes(to: v1)
+    BulkController(database: dependencies.database, runner: dependencies.bulkRunner).addRoutes(to: v1)
     return router
 }
 
@@ -57,6 +61,7 @@ public func buildApplication(
         logger: frameworkLogger)
     app.addServices(
         DatabaseService(database: dependencies.database, readiness: dependencies.readiness, logger: logger),
-        IdempotencyPruner(database: dependencies.database, logger: logger))
+        IdempotencyPruner(database: dependencies.database, logger: logger),
+        dependencies.bulkRunner)
     return app
 }

@@ -7,6 +7,9 @@ extension AppDatabase {
         migrator.registerMigration("v1: feeds, messages, update stream, timeline, idempotency") { db in
             try db.execute(sql: schemaV1)
         }
+        migrator.registerMigration("v2: bulk operations") { db in
+            try db.execute(sql: schemaV2)
+        }
         return migrator
     }
 }

@@ -20,12 +20,19 @@ enum TestCredentials {
 func makeTestApp(apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.secondKey]) async throws
     -> some ApplicationProtocol
 {
+    try await makeTestServer(apiKeys: apiKeys).app
+}
+
+/// The application and what it is built from, for tests that also drive the store.
+func makeTestServer(apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.secondKey]) async throws
+    -> (app: some ApplicationProtocol, dependencies: ServerDependencies)
+{
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-server-\(UUID().uuidString)")
     let configuration = ServerConfiguration(
         dataDirectory: directory.path, apiKeys: apiKeys, signingSecret: TestCredentials.signingSecret)
     let (dependencies, _) = try prepareDependencies(configuration)
     dependencies.readiness.set(true)
-    return Application(router: await buildRouter(dependencies))
+    return (Application(router: await buildRouter(dependencies)), dependencies)
 }
 
 func userToken(_ user: String, expiresIn: TimeInterval = 3600) async throws -> String {

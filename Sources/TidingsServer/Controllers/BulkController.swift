@@ -1,0 +1,66 @@
+import Hummingbird
+import TidingsAPI
+import TidingsCore
+import TidingsStore
+
+/// Bulk engagement by filter over a channel, and the progress of bulk operations.
+struct BulkController: Sendable {
+    /// Operations expected to change more rows than this continue in the background.
+    static let inlineRowLimit = 5000
+
+    let database: AppDatabase
+    let runner: BulkRunner
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.post("channels/{channel_id}/messages/bulk/{action}", use: start)
+            .rejectMethods(on: "channels/{channel_id}/messages/bulk/{action}", except: [.post])
+        group.get("bulk_operations/{id}", use: status).rejectMethods(on: "bulk_operations/{id}", except: [.get])
+    }
+
+    @Sendable func start(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let channelID = try context.parameters.decoded("channel_id", invalid: .invalidChannelID)
+        guard Identifiers.isValidChannelID(channelID) else { throw TidingsErrorResponse(.invalidChannelID) }
+        let name = try context.parameters.decoded("action", invalid: .routeNotFound)
+        guard let action = EngagementAction(pathComponent: name, allowAliases: true) else {
+            throw TidingsErrorResponse(.invalidParameter("action", "Unknown bulk action \(name.debugDescription)."))
+        }
+        let body = try await Self.optionalBody(request)
+        var filter: BulkFilter
+        do {
+            filter = try EngagementValidator.bulkFilter(body)
+        } catch {
+            throw TidingsErrorResponse(error)
+        }
+        if let user = context.caller.restrictedUser {
+            guard filter.userIDs == nil || filter.userIDs == [user] else {
+                throw TidingsErrorResponse(.forbidden("A user token can only change its own user's messages."))
+            }
+            filter.userIDs = [user]
+        }
+        let operation = try await database.startBulk(
+            action, channelID: channelID, filter: filter, createdBy: context.caller.restrictedUser)
+        if operation.estimatedTotalRows <= Self.inlineRowLimit,
+            let finished = try await database.runBulk(operation.id), finished.status == .completed
+        {
+            return try Response.json(finished)
+        }
+        await runner.enqueue(operation.id)
+        return try Response.json(operation, status: .accepted)
+    }
+
+    @Sendable func status(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let id = try context.parameters.decoded("id", invalid: .routeNotFound)
+        guard let operation = try await database.bulkOperation(id, visibleTo: context.caller.restrictedUser) else {
+            throw TidingsErrorResponse(TidingsError(status: 404, code: "bulk_operation_not_found", message: "No such bulk operation."))
+        }
+        return try Response.json(operation)
+    }
+
+    /// A bulk body is optional: no body means no filter.
+    static func optionalBody(_ request: Request) async throws -> JSONValue {
+        guard request.headers[.contentType] != nil || (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
+        else { return .object([:]) }
+        let bytes = try await request.jsonBodyBytes()
+        return bytes.readableBytes == 0 ? .object([:]) : try JSONValue.parse(bytes)
+    }
+}
