@@ -1,0 +1,48 @@
+import ArgumentParser
+import Foundation
+import TidingsClient
+
+/// The options every subcommand takes (API.md section 11). Each falls back to its
+/// environment variable; a flag beats its variable.
+struct GlobalOptions: ParsableArguments {
+    static let defaultURL = "http://127.0.0.1:8080"
+
+    @Option(help: ArgumentHelp("The server's base URL (env TIDINGS_URL; default \(defaultURL)).", valueName: "url"))
+    var url: String?
+
+    @Option(help: ArgumentHelp("A secret API key (env TIDINGS_API_KEY).", valueName: "key"))
+    var key: String?
+
+    @Option(help: ArgumentHelp("A user token, to act as that user (env TIDINGS_TOKEN).", valueName: "token"))
+    var token: String?
+
+    @Flag(help: "Machine output: one JSON object per line.")
+    var json = false
+
+    /// The server's base URL after the environment and the default.
+    var serverURL: String { url ?? Self.environment("TIDINGS_URL") ?? Self.defaultURL }
+
+    /// The bearer credential: a flag beats a variable, and at the same level the secret
+    /// key beats the user token.
+    var credential: String? {
+        key ?? token ?? Self.environment("TIDINGS_API_KEY") ?? Self.environment("TIDINGS_TOKEN")
+    }
+
+    /// A client for the server; a bad URL or no credential at all is a usage error.
+    func makeClient() throws -> TidingsClient {
+        guard let credential else {
+            throw ValidationError("no credential: give --key or --token, or set TIDINGS_API_KEY or TIDINGS_TOKEN")
+        }
+        guard let base = URL(string: serverURL), let client = try? TidingsClient(baseURL: base, credential: credential)
+        else {
+            throw ValidationError("--url must be an http:// or https:// URL, not '\(serverURL)'")
+        }
+        return client
+    }
+
+    /// A variable's value; set but empty counts as unset.
+    static func environment(_ name: String) -> String? {
+        guard let value = ProcessInfo.processInfo.environment[name], !value.isEmpty else { return nil }
+        return value
+    }
+}

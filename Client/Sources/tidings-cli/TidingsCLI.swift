@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import TidingsClient
+
+/// `tidings-cli`: send, read, watch and mark feeds from a terminal.
+///
+/// Exit statuses: 0 success, 1 the server answered an error, 2 bad usage, 3 the server
+/// could not be reached.
+@main
+struct TidingsCLI: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tidings-cli",
+        abstract: "A command-line client for the Tidings feed server.",
+        discussion: """
+            Global options (--url, --key, --token, --json) may stand before or after the \
+            subcommand; each has an environment variable: TIDINGS_URL, TIDINGS_API_KEY, \
+            TIDINGS_TOKEN. Exit status: 0 success, 1 the server answered an error, 2 bad \
+            usage, 3 the server could not be reached.
+
+            Examples:
+              export TIDINGS_API_KEY=sk_...
+              tidings-cli send --channel in-app --to user-1 --markdown '**hi**'
+              tidings-cli feed --user user-1
+              tidings-cli --json feed --user user-1 --all | jq .id
+              tidings-cli watch --user user-1
+            """,
+        subcommands: [Send.self, Feed.self, Watch.self, Mark.self, MarkAll.self, BulkStatus.self, Token.self])
+
+    static func main() async {
+        let arguments = ArgumentOrder.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(reporting: error)
+        }
+    }
+
+    /// Reports `error` on stderr and exits with the status section 11 of API.md gives it.
+    static func exit(reporting error: any Error) -> Never {
+        switch error {
+        case let failure as TidingsClientError:
+            Console.error(failure.cliMessage)
+            Foundation.exit(failure.exitStatus)
+        case let code as ExitCode:
+            Foundation.exit(code.rawValue)
+        case is CancellationError:
+            Foundation.exit(0)
+        default:
+            if exitCode(for: error) == .success {
+                exit(withError: error)  // --help, --version, --generate-completion-script
+            }
+            Console.error(fullMessage(for: error))
+            Foundation.exit(ExitStatus.usage)
+        }
+    }
+}
+
+/// The exit statuses of `tidings-cli`.
+enum ExitStatus {
+    static let serverError: Int32 = 1
+    static let usage: Int32 = 2
+    static let unreachable: Int32 = 3
+}
+
+extension TidingsClientError {
+    /// The exit status for this failure.
+    var exitStatus: Int32 {
+        switch self {
+        case .server, .invalidResponse: ExitStatus.serverError
+        case .unreachable: ExitStatus.unreachable
+        case .invalidRequest: ExitStatus.usage
+        }
+    }
+
+    /// The line for stderr: the server's code and message, or why it could not be reached.
+    var cliMessage: String {
+        switch self {
+        case .server(let status, let code, let message, _): "error: \(code) (HTTP \(status)): \(message)"
+        case .unreachable(let reason): "error: cannot reach the server: \(reason)"
+        case .invalidResponse(let reason): "error: unexpected answer from the server: \(reason)"
+        case .invalidRequest(let reason): "error: \(reason)"
+        }
+    }
+}
