@@ -1,0 +1,69 @@
+import Foundation
+import TidingsClient
+
+/// The real `tidings serve`, on a real socket, with its own data directory and known
+/// credentials. Restarting keeps the port and the data.
+final class TestServer: Sendable {
+    static let apiKey = "sk_client_tests_key"
+    static let signingSecret = "client-tests-signing-secret-0123456789"
+
+    let dataDirectory: URL
+    let port: Int
+    private let child: ChildProcess
+
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// Starts a server; `port` 0 takes a free one.
+    init(port: Int = 0, dataDirectory: URL? = nil) async throws {
+        let directory =
+            dataDirectory
+            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-tests-\(UUID().uuidString)")
+        self.dataDirectory = directory
+        child = try ChildProcess(
+            Binaries.server, ["serve", "--port", String(port), "--data-dir", directory.path],
+            environment: ["TIDINGS_API_KEYS": Self.apiKey, "TIDINGS_SIGNING_SECRET": Self.signingSecret])
+        var found: Int?
+        for await line in child.stderr.lines {
+            if let range = line.range(of: "listening on http://127.0.0.1:") {
+                found = Int(line[range.upperBound...].prefix { $0.isNumber })
+                break
+            }
+        }
+        guard let found else {
+            child.send(SIGKILL)
+            throw ChildProcess.Failure.failed("tidings serve did not start: \(child.stderr.text)")
+        }
+        self.port = found
+    }
+
+    /// Runs `body` with a fresh server, then stops it and removes its data.
+    static func with<T>(_ body: (TestServer) async throws -> T) async throws -> T {
+        let server = try await TestServer()
+        do {
+            let result = try await body(server)
+            await server.stop(removingData: true)
+            return result
+        } catch {
+            await server.stop(removingData: true)
+            throw error
+        }
+    }
+
+    /// A client with the secret key (or another credential).
+    func client(credential: String? = TestServer.apiKey) throws -> TidingsClient {
+        guard let base = URL(string: url) else { throw ChildProcess.Failure.failed("bad URL \(url)") }
+        return try TidingsClient(baseURL: base, credential: credential)
+    }
+
+    /// Stops the server with SIGTERM and waits until it has exited.
+    func stop(removingData: Bool = false) async {
+        child.send(SIGTERM)
+        _ = await child.exitStatus()
+        if removingData { try? FileManager.default.removeItem(at: dataDirectory) }
+    }
+
+    /// Starts the server again on the same port with the same data.
+    func restarted() async throws -> TestServer {
+        try await TestServer(port: port, dataDirectory: dataDirectory)
+    }
+}
