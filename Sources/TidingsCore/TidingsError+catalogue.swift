@@ -44,6 +44,11 @@ extension TidingsError {
         TidingsError(status: 422, code: "invalid_\(field)", message: message)
     }
 
+    // 410
+    public static let cursorExpired = TidingsError(
+        status: 410, code: "cursor_expired",
+        message: "The cursor is older than the retained update stream: reload the feed and continue from its updates_cursor.")
+
     // 429, 503
     public static func tooManyRequests(_ message: String, retryAfter: Int) -> TidingsError {
         TidingsError(status: 429, code: "too_many_requests", message: message, retryAfter: retryAfter)

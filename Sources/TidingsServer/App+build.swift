@@ -11,6 +11,8 @@ public struct ServerDependencies: Sendable {
     public let credentials: Credentials
     public let database: AppDatabase
     public let readiness: Readiness
+    public let hub: UpdateHub
+    public let metrics: ServerMetrics
     let bulkRunner: BulkRunner
 }
 
@@ -18,26 +20,40 @@ public struct ServerDependencies: Sendable {
 public func prepareDependencies(_ configuration: ServerConfiguration) throws -> (ServerDependencies, Credentials.Origin) {
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let (credentials, origin) = try Credentials.resolve(configuration)
-    let database = try AppDatabase(path: configuration.databasePath)
+    let hub = UpdateHub(maxPollsPerUser: configuration.maxPollsPerUser, maxPolls: configuration.maxPolls)
+    // Every commit wakes the polls of the feeds it changed.
+    let metrics = ServerMetrics(hub: hub)
+    let database = try AppDatabase(
+        path: configuration.databasePath, onCommit: { feeds in hub.notify(feeds) },
+        onTransaction: { operation, duration in metrics.transaction(operation, duration: duration) })
     let dependencies = ServerDependencies(
-        configuration: configuration, credentials: credentials, database: database, readiness: Readiness(),
-        bulkRunner: BulkRunner(database: database, logger: Logger(label: "tidings.bulk")))
+        configuration: configuration, credentials: credentials, database: database, readiness: Readiness(), hub: hub,
+        metrics: metrics, bulkRunner: BulkRunner(database: database, metrics: metrics, logger: Logger(label: "tidings.bulk")))
     return (dependencies, origin)
 }
 
 /// The router with every route, shared by the real server and `app.test(.router)` tests.
-public func buildRouter(_ dependencies: ServerDependencies) async -> Router<TidingsRequestContext> {
+public func buildRouter(_ dependencies: ServerDependencies, detectsDisconnects: Bool = true) async
+    -> Router<TidingsRequestContext>
+{
     let router = Router(context: TidingsRequestContext.self)
+    router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
     router.add(middleware: ErrorMiddleware())
     HealthController(database: dependencies.database, readiness: dependencies.readiness).addRoutes(to: router)
+    MetricsController(metrics: dependencies.metrics).addRoutes(to: router)
     let authenticator = await Authenticator(credentials: dependencies.credentials)
     let v1 = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
         .group(context: AuthenticatedContext.self)
-    MessagesController(database: dependencies.database, validator: CreateMessagesValidator(markdown: SafeMarkdown()))
-        .addRoutes(to: v1)
+    MessagesController(
+        database: dependencies.database, validator: CreateMessagesValidator(markdown: SafeMarkdown()),
+        metrics: dependencies.metrics
+    ).addRoutes(to: v1)
     FeedsController(database: dependencies.database).addRoutes(to: v1)
-    EngagementController(database: dependencies.database).addRoutes(to: v1)
-    BulkController(database: dependencies.database, runner: dependencies.bulkRunner).addRoutes(to: v1)
+    EngagementController(database: dependencies.database, metrics: dependencies.metrics).addRoutes(to: v1)
+    BulkController(database: dependencies.database, runner: dependencies.bulkRunner, metrics: dependencies.metrics)
+        .addRoutes(to: v1)
+    UpdatesController(database: dependencies.database, hub: dependencies.hub, detectsDisconnects: detectsDisconnects)
+        .addRoutes(to: v1)
     return router
 }
 
@@ -62,6 +78,10 @@ public func buildApplication(
     app.addServices(
         DatabaseService(database: dependencies.database, readiness: dependencies.readiness, logger: logger),
         IdempotencyPruner(database: dependencies.database, logger: logger),
-        dependencies.bulkRunner)
+        dependencies.bulkRunner,
+        UpdateStreamPruner(
+            database: dependencies.database,
+            maxAgeMilliseconds: Int64(configuration.updatesRetentionHours) * 3_600_000,
+            maxPerFeed: configuration.updatesMaxPerFeed, logger: logger))
     return app
 }

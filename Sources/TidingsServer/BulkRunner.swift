@@ -7,12 +7,14 @@ import TidingsStore
 /// the operation resumes from its last chunk at the next start.
 final class BulkRunner: Service, Sendable {
     private let database: AppDatabase
+    private let metrics: ServerMetrics
     private let logger: Logger
     private let queue: AsyncStream<String>
     private let continuation: AsyncStream<String>.Continuation
 
-    init(database: AppDatabase, logger: Logger) {
+    init(database: AppDatabase, metrics: ServerMetrics, logger: Logger) {
         self.database = database
+        self.metrics = metrics
         self.logger = logger
         (queue, continuation) = AsyncStream.makeStream()
     }
@@ -26,10 +28,13 @@ final class BulkRunner: Service, Sendable {
             logger.info("resuming bulk operation", metadata: ["id": "\(id)"])
             continuation.yield(id)
         }
-        await cancelWhenGracefulShutdown { [queue, database, logger] in
+        await cancelWhenGracefulShutdown { [queue, database, metrics, logger] in
             for await id in queue {
                 do {
                     let operation = try await database.runBulk(id) { Task.isCancelled }
+                    if let operation, operation.status == .completed {
+                        metrics.bulkRowsProcessed(operation.action, count: operation.processedRows)
+                    }
                     logger.info(
                         "bulk operation \(operation?.status.rawValue ?? "missing")",
                         metadata: ["id": "\(id)", "rows": "\(operation?.processedRows ?? 0)"])

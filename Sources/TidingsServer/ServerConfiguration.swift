@@ -10,6 +10,10 @@ public struct ServerConfiguration: Sendable {
     public var maxPollsPerUser: Int
     public var maxPolls: Int
     public var logLevel: Logger.Level
+    /// How long update-stream entries are kept (at least 24 h by default).
+    public var updatesRetentionHours: Int
+    /// How many update-stream entries each feed keeps at most.
+    public var updatesMaxPerFeed: Int
 
     /// The largest request body accepted (API.md section 4).
     public static let maxBodyBytes = 256 * 1024
@@ -19,7 +23,7 @@ public struct ServerConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, dataDirectory: String = "./data", apiKeys: [String] = [],
         signingSecret: String? = nil, maxPollsPerUser: Int = 16, maxPolls: Int = 10_000,
-        logLevel: Logger.Level = .info
+        logLevel: Logger.Level = .info, updatesRetentionHours: Int = 72, updatesMaxPerFeed: Int = 10_000
     ) {
         self.host = host
         self.port = port
@@ -29,6 +33,8 @@ public struct ServerConfiguration: Sendable {
         self.maxPollsPerUser = maxPollsPerUser
         self.maxPolls = maxPolls
         self.logLevel = logLevel
+        self.updatesRetentionHours = updatesRetentionHours
+        self.updatesMaxPerFeed = updatesMaxPerFeed
     }
 
     /// The database file inside the data directory.

@@ -8,9 +8,14 @@ public final class AppDatabase: Sendable {
     let pool: DatabasePool
     /// Called after each write commits with the feeds it changed (wakes long polls).
     let onCommit: @Sendable ([FeedKey]) -> Void
+    /// Told how long each write transaction took, by operation (for metrics).
+    let onTransaction: @Sendable (String, Duration) -> Void
 
     /// Opens (creating if needed) and migrates the database at `path`.
-    public init(path: String, onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in }) throws {
+    public init(
+        path: String, onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in },
+        onTransaction: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
+    ) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)  // only other processes can make SQLite busy
         configuration.prepareDatabase { db in
@@ -18,13 +23,18 @@ public final class AppDatabase: Sendable {
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.onCommit = onCommit
+        self.onTransaction = onTransaction
         try Self.migrator.migrate(pool)
     }
 
     /// Runs one write transaction, then reports the feeds it changed once it committed.
-    func write<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> (T, [FeedKey])) async throws -> T {
+    func write<T: Sendable>(
+        _ operation: String = #function, _ body: @escaping @Sendable (Database) throws -> (T, [FeedKey])
+    ) async throws -> T {
+        let start = ContinuousClock.now
         let (value, changed) = try await pool.write(body)
         if !changed.isEmpty { onCommit(changed) }
+        onTransaction(String(operation.prefix { $0 != "(" }), ContinuousClock.now - start)
         return value
     }
 

@@ -34,6 +34,14 @@ struct ConfigurationResolver {
         configuration.maxPolls =
             try integer(flags.maxPolls, "TIDINGS_MAX_POLLS", name: "--max-polls", range: 1...1_000_000)
             ?? configuration.maxPolls
+        configuration.updatesRetentionHours =
+            try integer(
+                flags.updatesRetentionHours, "TIDINGS_UPDATES_RETENTION_HOURS", name: "--updates-retention-hours",
+                range: 1...87_600) ?? configuration.updatesRetentionHours
+        configuration.updatesMaxPerFeed =
+            try integer(
+                flags.updatesMaxPerFeed, "TIDINGS_UPDATES_MAX_PER_FEED", name: "--updates-max-per-feed",
+                range: 100...10_000_000) ?? configuration.updatesMaxPerFeed
         if let level = try text(flags.logLevel, "TIDINGS_LOG_LEVEL", name: "--log-level") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw ConfigurationError(

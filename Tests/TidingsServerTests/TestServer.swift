@@ -24,15 +24,17 @@ func makeTestApp(apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.se
 }
 
 /// The application and what it is built from, for tests that also drive the store.
-func makeTestServer(apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.secondKey]) async throws
-    -> (app: some ApplicationProtocol, dependencies: ServerDependencies)
-{
+func makeTestServer(
+    apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.secondKey], maxPollsPerUser: Int = 16,
+    maxPolls: Int = 10_000
+) async throws -> (app: some ApplicationProtocol, dependencies: ServerDependencies) {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-server-\(UUID().uuidString)")
     let configuration = ServerConfiguration(
-        dataDirectory: directory.path, apiKeys: apiKeys, signingSecret: TestCredentials.signingSecret)
+        dataDirectory: directory.path, apiKeys: apiKeys, signingSecret: TestCredentials.signingSecret,
+        maxPollsPerUser: maxPollsPerUser, maxPolls: maxPolls)
     let (dependencies, _) = try prepareDependencies(configuration)
     dependencies.readiness.set(true)
-    return (Application(router: await buildRouter(dependencies)), dependencies)
+    return (Application(router: await buildRouter(dependencies, detectsDisconnects: false)), dependencies)
 }
 
 func userToken(_ user: String, expiresIn: TimeInterval = 3600) async throws -> String {

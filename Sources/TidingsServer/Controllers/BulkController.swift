@@ -10,6 +10,7 @@ struct BulkController: Sendable {
 
     let database: AppDatabase
     let runner: BulkRunner
+    let metrics: ServerMetrics
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("channels/{channel_id}/messages/bulk/{action}", use: start)
@@ -42,6 +43,7 @@ struct BulkController: Sendable {
         if operation.estimatedTotalRows <= Self.inlineRowLimit,
             let finished = try await database.runBulk(operation.id), finished.status == .completed
         {
+            metrics.bulkRowsProcessed(action.rawValue, count: finished.processedRows)
             return try Response.json(finished)
         }
         await runner.enqueue(operation.id)

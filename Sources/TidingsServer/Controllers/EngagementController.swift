@@ -6,6 +6,7 @@ import TidingsStore
 /// Per-message engagement, the message itself, its timeline, and batches by id.
 struct EngagementController: Sendable {
     let database: AppDatabase
+    let metrics: ServerMetrics
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.get("messages/{id}", use: message).rejectMethods(on: "messages/{id}", except: [.get])
@@ -44,6 +45,7 @@ struct EngagementController: Sendable {
         let items = try await database.applyEngagement(
             action, to: [id], visibleTo: context.caller.restrictedUser, metadata: metadata)
         guard let item = items.first else { throw TidingsErrorResponse(.messageNotFound) }
+        metrics.engagementChanged(action.rawValue, count: 1)
         return try Response.json(item)
     }
 
@@ -63,6 +65,7 @@ struct EngagementController: Sendable {
         }
         let items = try await database.applyEngagement(
             action, to: ids, visibleTo: context.caller.restrictedUser, metadata: metadata)
+        metrics.engagementChanged(action.rawValue, count: items.count)
         return try Response.json(items)
     }
 

@@ -10,6 +10,7 @@ import TidingsStore
 struct MessagesController: Sendable {
     let database: AppDatabase
     let validator: CreateMessagesValidator
+    let metrics: ServerMetrics
 
     func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
         group.post("channels/{channel_id}/messages", use: create)
@@ -36,6 +37,7 @@ struct MessagesController: Sendable {
         }
         switch try await database.createMessages(new, idempotency: claim) {
         case .created(let body):
+            metrics.messagesCreated(new.recipients.count)
             return Response.json(bytes: body, status: .created)
         case .replayed(let body):
             return Response.json(bytes: body, status: .ok, headers: [HTTPField.Name("Idempotent-Replayed")!: "true"])

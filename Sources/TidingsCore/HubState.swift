@@ -1,0 +1,56 @@
+/// The bookkeeping of `UpdateHub`, only ever touched under its lock.
+struct HubState {
+    struct Slot {
+        var feed: FeedKey
+        var deadline: Int64
+        var signal: UpdateHub.Outcome?
+        var continuation: CheckedContinuation<UpdateHub.Outcome, Never>?
+    }
+
+    var slots: [UInt64: Slot] = [:]
+    var byFeed: [FeedKey: Set<UInt64>] = [:]
+    var perUser: [String: Int] = [:]
+    var deadlines: [Int64: [UInt64]] = [:]
+    var nextID: UInt64 = 0
+    var shuttingDown = false
+    var timerRunning = false
+    /// Callers of `UpdateHub.waitForOpenPolls` and the count each waits for.
+    var openPollWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+
+    /// Watchers whose count is now reached, removed from the list.
+    mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
+        let open = slots.count
+        let ready = openPollWatchers.filter { $0.count <= open }.map(\.continuation)
+        openPollWatchers.removeAll { $0.count <= open }
+        return ready
+    }
+
+    mutating func add(feed: FeedKey, deadline: Int64) -> UpdateHub.Ticket {
+        nextID += 1
+        slots[nextID] = Slot(feed: feed, deadline: deadline)
+        byFeed[feed, default: []].insert(nextID)
+        perUser[feed.userID, default: 0] += 1
+        deadlines[deadline, default: []].append(nextID)
+        return UpdateHub.Ticket(id: nextID, feed: feed)
+    }
+
+    /// Removes a slot, returning a continuation that still waits on it.
+    mutating func remove(_ id: UInt64) -> CheckedContinuation<UpdateHub.Outcome, Never>? {
+        guard let slot = slots.removeValue(forKey: id) else { return nil }
+        byFeed[slot.feed]?.remove(id)
+        if byFeed[slot.feed]?.isEmpty == true { byFeed[slot.feed] = nil }
+        let remaining = (perUser[slot.feed.userID] ?? 1) - 1
+        perUser[slot.feed.userID] = remaining > 0 ? remaining : nil
+        return slot.continuation
+    }
+
+    /// The open slots whose deadline is at or before `tick`.
+    mutating func expire(through tick: Int64) -> [UInt64] {
+        let due = deadlines.keys.filter { $0 <= tick }
+        var expired = [UInt64]()
+        for key in due {
+            for id in deadlines.removeValue(forKey: key) ?? [] where slots[id] != nil { expired.append(id) }
+        }
+        return expired
+    }
+}

@@ -1,0 +1,161 @@
+import Synchronization
+
+/// Where waiting long polls park until their feed changes. A poll registers *before* it
+/// reads the stream and is signalled by every commit to its feed from then on, so nothing
+/// committed between its read and its wait is missed. A waiting poll is a slot in a
+/// dictionary and a continuation: no thread and no task of its own; one shared timer task
+/// answers deadlines.
+public final class UpdateHub: Sendable {
+    /// Why a wait ended.
+    public enum Outcome: Sendable, Equatable {
+        case woken, timedOut, shutdown, cancelled
+    }
+
+    /// One registered poll.
+    public struct Ticket: Sendable, Hashable {
+        public let id: UInt64
+        public let feed: FeedKey
+    }
+
+    private let state: Mutex<HubState>
+    private let maxPollsPerUser: Int
+    private let maxPolls: Int
+    private let origin = ContinuousClock.now
+    /// Granularity of deadlines.
+    static let tickMilliseconds: Int64 = 10
+
+    public init(maxPollsPerUser: Int, maxPolls: Int) {
+        self.maxPollsPerUser = maxPollsPerUser
+        self.maxPolls = maxPolls
+        self.state = Mutex(HubState())
+    }
+
+    /// Polls registered and not yet released.
+    public var openPolls: Int { state.withLock { $0.slots.count } }
+
+    /// Registers a poll on `feed` that times out after `timeout`. Refused with `429` past
+    /// the per-user limit and `503` past the server-wide one. After shutdown began, the
+    /// ticket is already signalled `.shutdown`.
+    public func register(feed: FeedKey, timeout: Duration) throws(TidingsError) -> Ticket {
+        let deadline = tick(after: timeout)
+        let result: Result<(Ticket, Bool, [CheckedContinuation<Void, Never>]), TidingsError> = state.withLock { state in
+            if state.slots.count >= maxPolls {
+                return .failure(.unavailable("The server holds its maximum of \(maxPolls) open polls.", retryAfter: 5))
+            }
+            if state.perUser[feed.userID, default: 0] >= maxPollsPerUser {
+                return .failure(
+                    .tooManyRequests("At most \(maxPollsPerUser) open polls per user.", retryAfter: 5))
+            }
+            let ticket = state.add(feed: feed, deadline: deadline)
+            if state.shuttingDown { state.slots[ticket.id]?.signal = .shutdown }
+            let startTimer = !state.timerRunning
+            state.timerRunning = true
+            return .success((ticket, startTimer, state.satisfiedWatchers()))
+        }
+        let (ticket, startTimer, watchers) = try result.get()
+        if startTimer { Task { await self.runTimer() } }
+        for watcher in watchers { watcher.resume() }
+        return ticket
+    }
+
+    /// Waits until the ticket is signalled (possibly already). Returns at once with
+    /// `.cancelled` for a released ticket.
+    public func wait(_ ticket: Ticket) async -> Outcome {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
+            let immediate: Outcome? = state.withLock { state in
+                guard var slot = state.slots[ticket.id] else { return .cancelled }
+                if let signal = slot.signal {
+                    slot.signal = nil
+                    state.slots[ticket.id] = slot
+                    return signal
+                }
+                slot.continuation = continuation
+                state.slots[ticket.id] = slot
+                return nil
+            }
+            if let immediate { continuation.resume(returning: immediate) }
+        }
+    }
+
+    /// Returns once at least `count` polls are open (load tools and tests wait on this).
+    public func waitForOpenPolls(_ count: Int) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let ready = state.withLock { state in
+                if state.slots.count >= count { return true }
+                state.openPollWatchers.append((count, continuation))
+                return false
+            }
+            if ready { continuation.resume() }
+        }
+    }
+
+    /// Frees the ticket's slot; a wait still pending on it ends `.cancelled`.
+    public func release(_ ticket: Ticket) {
+        let pending = state.withLock { $0.remove(ticket.id) }
+        pending?.resume(returning: .cancelled)
+    }
+
+    /// Ends the ticket's wait with `.cancelled` (its client went away).
+    public func cancel(_ ticket: Ticket) {
+        signal([ticket.id], .cancelled)
+    }
+
+    /// Wakes every poll waiting on one of `feeds` (called after a commit).
+    public func notify(_ feeds: [FeedKey]) {
+        let ids: [UInt64] = state.withLock { state in
+            feeds.flatMap { state.byFeed[$0].map(Array.init) ?? [] }
+        }
+        if !ids.isEmpty { signal(ids, .woken) }
+    }
+
+    /// Answers every poll, now and from now on, with `.shutdown`.
+    public func shutdown() {
+        let ids: [UInt64] = state.withLock { state in
+            guard !state.shuttingDown else { return [] }
+            state.shuttingDown = true
+            return Array(state.slots.keys)
+        }
+        signal(ids, .shutdown)
+    }
+
+    /// Signals slots, resuming their continuations outside the lock (copy under the lock,
+    /// notify outside it).
+    private func signal(_ ids: [UInt64], _ outcome: Outcome) {
+        let resumable: [CheckedContinuation<Outcome, Never>] = state.withLock { state in
+            var resumable = [CheckedContinuation<Outcome, Never>]()
+            for id in ids {
+                guard var slot = state.slots[id] else { continue }
+                if let continuation = slot.continuation {
+                    slot.continuation = nil
+                    resumable.append(continuation)
+                } else if slot.signal == nil || outcome != .woken {
+                    slot.signal = outcome
+                }
+                state.slots[id] = slot
+            }
+            return resumable
+        }
+        for continuation in resumable { continuation.resume(returning: outcome) }
+    }
+
+    private func tick(after duration: Duration) -> Int64 {
+        let elapsed = (ContinuousClock.now + duration) - origin
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        return (milliseconds + Self.tickMilliseconds - 1) / Self.tickMilliseconds
+    }
+
+    /// The one timer of the hub: while polls are open, expires deadlines every tick.
+    private func runTimer() async {
+        while true {
+            try? await Task.sleep(for: .milliseconds(Self.tickMilliseconds))
+            let now = tick(after: .zero)
+            let (expired, keepRunning): ([UInt64], Bool) = state.withLock { state in
+                let expired = state.expire(through: now)
+                if state.slots.isEmpty { state.timerRunning = false }
+                return (expired, state.timerRunning)
+            }
+            if !expired.isEmpty { signal(expired, .timedOut) }
+            if !keepRunning { return }
+        }
+    }
+}

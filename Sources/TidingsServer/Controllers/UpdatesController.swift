@@ -1,0 +1,108 @@
+import Hummingbird
+import ServiceLifecycle
+import TidingsAPI
+import TidingsCore
+import TidingsStore
+
+/// `GET /v1/users/{user_id}/feeds/{channel_id}/updates`: the long poll (API.md section 7).
+struct UpdatesController: Sendable {
+    static let defaultTimeout = 25.0
+    static let maxTimeout = 60.0
+    static let defaultLimit = 100
+    static let maxLimit = 500
+
+    let database: AppDatabase
+    let hub: UpdateHub
+    /// Whether to watch the connection for the client going away (off in router tests,
+    /// which have no connection).
+    let detectsDisconnects: Bool
+
+    func addRoutes(to group: RouterGroup<AuthenticatedContext>) {
+        group.get("users/{user_id}/feeds/{channel_id}/updates", use: poll)
+            .rejectMethods(on: "users/{user_id}/feeds/{channel_id}/updates", except: [.get])
+    }
+
+    @Sendable func poll(_ request: Request, context: AuthenticatedContext) async throws -> Response {
+        let feed = try FeedsController.feedKey(context)
+        let parameters = request.queryDictionary
+        let (timeout, limit) = try Self.timeoutAndLimit(parameters)
+        guard let sinceText = parameters["since"] else {
+            return try response(try await database.updates(of: feed, since: nil, limit: limit), feed: feed)
+        }
+        let since: Int64
+        do {
+            since = try FeedCursor.decode(sinceText, kind: .update, feed: feed).position
+        } catch {
+            throw TidingsErrorResponse(error)
+        }
+        guard timeout > 0 else {
+            return try response(try await database.updates(of: feed, since: since, limit: limit), feed: feed)
+        }
+        let ticket: UpdateHub.Ticket
+        do {
+            ticket = try hub.register(feed: feed, timeout: .milliseconds(Int64(timeout * 1000)))
+        } catch {
+            throw TidingsErrorResponse(error)
+        }
+        defer { hub.release(ticket) }
+        let batch = try await watchingConnection(request, ticket: ticket) {
+            try await withGracefulShutdownHandler {
+                try await waitForEvents(ticket, since: since, limit: limit)
+            } onGracefulShutdown: { [hub] in
+                hub.shutdown()
+            }
+        }
+        return try response(batch, feed: feed)
+    }
+
+    /// Reads the stream after registering, and waits while it has nothing new. Registration
+    /// came first, so a commit between the read and the wait still signals the ticket.
+    private func waitForEvents(_ ticket: UpdateHub.Ticket, since: Int64, limit: Int) async throws -> UpdatesBatch {
+        while true {
+            let batch = try await database.updates(of: ticket.feed, since: since, limit: limit)
+            if !batch.events.isEmpty { return batch }
+            switch await hub.wait(ticket) {
+            case .woken: continue
+            case .timedOut, .shutdown: return batch
+            case .cancelled: throw CancellationError()
+            }
+        }
+    }
+
+    private func watchingConnection(
+        _ request: Request, ticket: UpdateHub.Ticket, _ operation: () async throws -> UpdatesBatch
+    ) async throws -> UpdatesBatch {
+        guard detectsDisconnects else { return try await operation() }
+        return try await request.body.consumeWithInboundCloseHandler { _ in
+            try await operation()
+        } onInboundClosed: { [hub] in
+            hub.cancel(ticket)
+        }
+    }
+
+    private func response(_ batch: UpdatesBatch, feed: FeedKey) throws -> Response {
+        try Response.json(
+            UpdatesResponse(
+                events: batch.events, cursor: FeedCursor(kind: .update, feed: feed, position: batch.position).encoded,
+                hasMore: batch.hasMore, meta: batch.counts))
+    }
+
+    /// `timeout` in seconds (default 25, capped at 60, 0 = don't wait) and `limit` (1–500).
+    static func timeoutAndLimit(_ parameters: [String: String]) throws -> (Double, Int) {
+        var timeout = defaultTimeout
+        if let text = parameters["timeout"] {
+            guard let value = Double(text), value.isFinite, value >= 0 else {
+                throw TidingsErrorResponse(.invalidParameter("timeout", "timeout must be a number of seconds, 0 or more."))
+            }
+            timeout = min(value, maxTimeout)
+        }
+        var limit = defaultLimit
+        if let text = parameters["limit"] {
+            guard let value = Int(text), (1...maxLimit).contains(value) else {
+                throw TidingsErrorResponse(.invalidParameter("limit", "limit must be an integer from 1 to \(maxLimit)."))
+            }
+            limit = value
+        }
+        return (timeout, limit)
+    }
+}

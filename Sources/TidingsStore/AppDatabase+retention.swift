@@ -1,0 +1,59 @@
+import GRDB
+import TidingsCore
+
+extension AppDatabase {
+    /// Prunes the update stream: entries older than `maxAge`, and beyond the newest
+    /// `maxPerFeed` of each feed, in transactions of at most 1,000 rows. Each feed records
+    /// the newest position it lost, which is what makes older cursors `410`.
+    public func pruneUpdateStream(maxAgeMilliseconds: Int64, maxPerFeed: Int, now: Timestamp = .now()) async throws
+        -> Int
+    {
+        var pruned = 0
+        let cutoff = now.milliseconds - maxAgeMilliseconds
+        while true {
+            let deleted = try await pool.write { db in
+                try Self.pruneUpdates(where: "inserted_at < ?", [cutoff], db: db)
+            }
+            pruned += deleted
+            if deleted < 1000 { break }
+        }
+        let longFeeds = try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT feed_id, count(*) FROM feed_update GROUP BY feed_id HAVING count(*) > ?",
+                arguments: [maxPerFeed]
+            ).map { ($0[0] as Int64, $0[1] as Int) }
+        }
+        for (feedID, count) in longFeeds {
+            var excess = count - maxPerFeed
+            while excess > 0 {
+                let limit = min(excess, 1000)
+                let deleted = try await pool.write { db in
+                    try Self.pruneUpdates(
+                        where: "position IN (SELECT position FROM feed_update WHERE feed_id = ? ORDER BY position LIMIT ?)",
+                        [feedID, limit], db: db)
+                }
+                pruned += deleted
+                excess -= limit
+                if deleted == 0 { break }
+            }
+        }
+        return pruned
+    }
+
+    /// Deletes up to 1,000 matching entries, oldest first, raising each feed's mark.
+    private static func pruneUpdates(where condition: String, _ arguments: StatementArguments, db: Database) throws -> Int {
+        let rows = try Row.fetchAll(
+            db, sql: "SELECT position, feed_id FROM feed_update WHERE \(condition) ORDER BY position LIMIT 1000",
+            arguments: arguments)
+        guard !rows.isEmpty else { return 0 }
+        var newest = [Int64: Int64]()
+        for row in rows { newest[row[1]] = row[0] }
+        let mark = try db.cachedStatement(sql: "UPDATE feed SET pruned_through = max(pruned_through, ?) WHERE id = ?")
+        for (feedID, position) in newest { try mark.execute(arguments: [position, feedID]) }
+        let positions = rows.map { $0[0] as Int64 }
+        let marks = Array(repeating: "?", count: positions.count).joined(separator: ",")
+        try db.execute(
+            sql: "DELETE FROM feed_update WHERE position IN (\(marks))", arguments: StatementArguments(positions))
+        return db.changesCount
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TidingsAPI
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("Long polls on a real socket", .serialized)
+struct LongPollTests {
+    static let key = "sk_e2e_0123456789"
+
+    /// A poll on its own connection, so cancelling it closes that connection.
+    static func poll(_ server: ServerProcess, user: String, since: String, timeout: Int = 30) async throws -> (Int, Data) {
+        let configuration = URLSessionConfiguration.ephemeral
+        configuration.timeoutIntervalForRequest = TimeInterval(timeout + 15)
+        let session = URLSession(configuration: configuration)
+        defer { session.invalidateAndCancel() }
+        var request = URLRequest(
+            url: URL(string: server.baseURL + "/v1/users/\(user)/feeds/in-app/updates?since=\(since)&timeout=\(timeout)")!)
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        let (data, response) = try await session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+    }
+
+    static func cursor(_ server: ServerProcess, user: String) async throws -> String {
+        let response = try await server.request("GET", "/v1/users/\(user)/feeds/in-app/updates", key: key)
+        return try JSONDecoder().decode(UpdatesResponse.self, from: response.body).cursor
+    }
+
+    /// Reads `tidings_open_polls` until it equals `count`: the server's own view of its polls.
+    static func awaitOpenPolls(_ server: ServerProcess, _ count: Int) async throws {
+        let deadline = ContinuousClock.now + .seconds(20)
+        while ContinuousClock.now < deadline {
+            let metrics = String(decoding: try await server.request("GET", "/metrics", key: nil).body, as: UTF8.self)
+            let line = metrics.split(separator: "\n").first { $0.hasPrefix("tidings_open_polls ") }
+            if let value = line?.split(separator: " ").last.flatMap({ Double($0) }), Int(value) == count { return }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        Issue.record("open polls never reached \(count)")
+    }
+
+    @Test("a client that goes away frees its slot at once: the per-user maximum can be opened again")
+    func disconnectFreesSlot() async throws {
+        let server = try await ServerProcess(arguments: ["--max-polls-per-user", "4"], environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await Self.cursor(server, user: "ann")
+        let abandoned = (0..<4).map { _ in Task { try await Self.poll(server, user: "ann", since: since) } }
+        try await Self.awaitOpenPolls(server, 4)
+        for task in abandoned { task.cancel() }
+        try await Self.awaitOpenPolls(server, 0)
+        let polls = (0..<4).map { _ in Task { try await Self.poll(server, user: "ann", since: since) } }
+        try await Self.awaitOpenPolls(server, 4)
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"wake"}]}"#
+        #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+        for task in polls {
+            let (status, data) = try await task.value
+            #expect(status == 200)
+            #expect(try JSONDecoder().decode(UpdatesResponse.self, from: data).events.count == 1)
+        }
+    }
+
+    @Test("SIGTERM answers every waiting poll with 200 and the server exits 0")
+    func sigterm() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        let since = try await Self.cursor(server, user: "ann")
+        _ = since
+        let cursors = try await [Self.cursor(server, user: "user-0"), Self.cursor(server, user: "user-1")]
+        let waiting = (0..<6).map { index in
+            Task { try await Self.poll(server, user: "user-\(index % 2)", since: cursors[index % 2]) }
+        }
+        try await Self.awaitOpenPolls(server, 6)
+        let began = ContinuousClock.now
+        server.process.terminate()
+        for task in waiting {
+            let (status, data) = try await task.value
+            #expect(status == 200)
+            #expect(try JSONDecoder().decode(UpdatesResponse.self, from: data).events.isEmpty)
+        }
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+        #expect(ContinuousClock.now - began < .seconds(5))
+    }
+}
