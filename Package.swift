@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
@@ -39,14 +40,18 @@ let package = Package(
         ),
         // User tokens (HS256 JWTs): signed by the CLI, verified by the server, one implementation.
         .target(name: "TidingsTokens", dependencies: [.product(name: "JWTKit", package: "jwt-kit")]),
+        // libsystemd (sd_notify, socket activation, journald), the real library through pkg-config.
+        .systemLibrary(name: "CSystemd", pkgConfig: "libsystemd", providers: [.apt(["libsystemd-dev"])]),
         // The HTTP service: buildApplication, controllers, auth, config, services.
         .target(
             name: "TidingsServer",
             dependencies: [
-                "TidingsCore", "TidingsAPI", "TidingsStore", "TidingsTokens",
+                "TidingsCore", "TidingsAPI", "TidingsStore", "TidingsTokens", "CSystemd",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -60,6 +65,7 @@ let package = Package(
             dependencies: [
                 "TidingsServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]
         ),
         // The client library over the HTTP API, and the CLI on top of it.

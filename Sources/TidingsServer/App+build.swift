@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import HummingbirdCore
 import ServiceLifecycle
 import TidingsCore
 import TidingsStore
@@ -57,31 +58,55 @@ public func buildRouter(_ dependencies: ServerDependencies, detectsDisconnects: 
     return router
 }
 
-/// The whole server: routes, background services and the HTTP listener.
-public func buildApplication(
-    _ dependencies: ServerDependencies, logger: Logger, onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
-) async -> some ApplicationProtocol {
+/// How HTTP/1 connections are served: idle and slow clients are cut off so they cannot
+/// hold connections (slowloris), and request heads are size-limited by NIO's decoder.
+func http1Configuration() -> HTTP1Channel.Configuration {
+    HTTP1Channel.Configuration(
+        additionalChannelHandlers: [RequestDeadlineHandler(deadline: .seconds(20))], idleTimeout: .seconds(60))
+}
+
+/// Every long-running part of the server, in start order; they stop in reverse order on
+/// SIGTERM/SIGINT: first the shutdown coordinator (readiness off, `STOPPING=1`, waiting polls
+/// answered), then the HTTP server drains, then background work stops between chunks, and
+/// last the database is checkpointed and closed.
+public func buildServices(
+    _ dependencies: ServerDependencies, logger: Logger, activatedSocket: Int32? = nil,
+    onListening: @escaping @Sendable (String, Int) -> Void = { _, _ in }
+) async -> [any Service] {
     let configuration = dependencies.configuration
-    // Hummingbird announces its own start at info; ours says the full URL and must be the
-    // first line, so the framework's logger starts at notice.
-    var frameworkLogger = logger
-    frameworkLogger.logLevel = max(logger.logLevel, .notice)
-    var app = Application(
-        router: await buildRouter(dependencies),
-        configuration: .init(
-            address: .hostname(configuration.host, port: configuration.port), serverName: "tidings"),
-        onServerRunning: { channel in
-            dependencies.readiness.set(true)
-            onListening(configuration.host, channel.localAddress?.port ?? configuration.port)
-        },
-        logger: frameworkLogger)
-    app.addServices(
+    let router = await buildRouter(dependencies)
+    let listening: @Sendable (String, Int) -> Void = { host, port in
+        dependencies.readiness.set(true)
+        onListening(host, port)
+        Systemd.notify("READY=1\nSTATUS=listening on \(host):\(port)")
+    }
+    let http: any Service
+    if let activatedSocket {
+        http = ActivatedServer(
+            descriptor: activatedSocket, responder: router.buildResponder(), configuration: http1Configuration(),
+            logger: logger, onListening: listening)
+    } else {
+        // Hummingbird announces its own start at info; ours says the full URL and must be the
+        // first line, so the framework's logger starts at notice.
+        var frameworkLogger = logger
+        frameworkLogger.logLevel = max(logger.logLevel, .notice)
+        http = Application(
+            router: router, server: .http1(configuration: http1Configuration()),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidings"),
+            onServerRunning: { channel in listening(configuration.host, channel.localAddress?.port ?? configuration.port) },
+            logger: frameworkLogger)
+    }
+    return [
         DatabaseService(database: dependencies.database, readiness: dependencies.readiness, logger: logger),
         IdempotencyPruner(database: dependencies.database, logger: logger),
         dependencies.bulkRunner,
         UpdateStreamPruner(
             database: dependencies.database,
             maxAgeMilliseconds: Int64(configuration.updatesRetentionHours) * 3_600_000,
-            maxPerFeed: configuration.updatesMaxPerFeed, logger: logger))
-    return app
+            maxPerFeed: configuration.updatesMaxPerFeed, logger: logger),
+        http,
+        SystemdWatchdog(
+            database: dependencies.database, hub: dependencies.hub, metrics: dependencies.metrics, logger: logger),
+        ShutdownCoordinator(readiness: dependencies.readiness, hub: dependencies.hub, logger: logger),
+    ]
 }

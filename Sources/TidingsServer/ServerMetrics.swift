@@ -1,5 +1,6 @@
 import CoreMetrics
 import Prometheus
+import Synchronization
 import TidingsCore
 
 /// The server's metrics, kept in its own Prometheus registry (no global bootstrap, so
@@ -8,6 +9,10 @@ public final class ServerMetrics: Sendable {
     private let registry = PrometheusCollectorRegistry()
     private let factory: PrometheusMetricsFactory
     private let hub: UpdateHub
+    private let requests = Atomic<Int>(0)
+
+    /// Requests answered since start (for the systemd status line).
+    var requestCount: Int { requests.load(ordering: .relaxed) }
 
     init(hub: UpdateHub) {
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -21,6 +26,7 @@ public final class ServerMetrics: Sendable {
     }
 
     func request(route: String, method: String, status: Int, duration: Duration) {
+        requests.add(1, ordering: .relaxed)
         let dimensions = [("route", route), ("method", method), ("status", String(status))]
         Counter(label: "tidings_http_requests_total", dimensions: dimensions, factory: factory).increment()
         Timer(label: "tidings_http_request_duration_seconds", dimensions: [("route", route), ("method", method)], factory: factory)

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import TidingsServer
 
 /// Starts the server for a checked configuration and runs it until SIGTERM or SIGINT.
@@ -10,7 +11,13 @@ struct ServerRunner {
 
     func run() async throws {
         let level = configuration.logLevel
+        let journal = Systemd.stderrIsJournal
         LoggingSystem.bootstrap { label in
+            if journal {
+                var handler = JournalLogHandler(label: label)
+                handler.logLevel = level
+                return handler
+            }
             var handler = StreamLogHandler.standardError(label: label)
             handler.logLevel = level
             return handler
@@ -26,11 +33,16 @@ struct ServerRunner {
             throw ExitCode(1)
         }
         let credentials = dependencies.credentials
-        let app = await buildApplication(dependencies, logger: logger) { host, port in
-            logger.info("tidings listening on http://\(host):\(port)")
+        let activated = Systemd.activatedSocket()
+        let services = await buildServices(dependencies, logger: logger, activatedSocket: activated) { host, port in
+            logger.info("tidings listening on http://\(host):\(port)\(activated == nil ? "" : " (socket activation)")")
             Self.announce(origin, credentials: credentials, logger: logger)
         }
-        try await app.runService()
+        let group = ServiceGroup(
+            configuration: .init(
+                services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
     }
 
     /// Tells the operator where the credentials come from, and a generated key once.

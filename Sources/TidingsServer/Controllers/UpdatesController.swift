@@ -1,5 +1,4 @@
 import Hummingbird
-import ServiceLifecycle
 import TidingsAPI
 import TidingsCore
 import TidingsStore
@@ -45,12 +44,9 @@ struct UpdatesController: Sendable {
             throw TidingsErrorResponse(error)
         }
         defer { hub.release(ticket) }
+        // On SIGTERM, ShutdownCoordinator answers every waiting poll through the hub.
         let batch = try await watchingConnection(request, ticket: ticket) {
-            try await withGracefulShutdownHandler {
-                try await waitForEvents(ticket, since: since, limit: limit)
-            } onGracefulShutdown: { [hub] in
-                hub.shutdown()
-            }
+            try await waitForEvents(ticket, since: since, limit: limit)
         }
         return try response(batch, feed: feed)
     }
