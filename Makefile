@@ -32,3 +32,10 @@ test: deps
 
 clean:
 	rm -rf .build
+
+# Benchmarks (Benchmarks/README.md, results in BENCHMARKS.md): release build in .build-release,
+# fresh data directories, nginx + Nchan for the comparison. About 15-25 minutes after the
+# release build. `make bench BENCH_ARGS=--quick` is a two-minute smoke run of the harness.
+.PHONY: bench
+bench: deps
+	bash Benchmarks/run.sh $(BENCH_ARGS)

@@ -185,10 +185,13 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False)
         result["rss_waiting_kib"] = srv.rss_kib()
         result["kib_per_poll"] = round((result["rss_waiting_kib"] - result["rss_before_kib"]) / n, 2)
     # fire: ten (n/1000) creates written back to back on warm connections
+    server_cpu0, client_cpu0 = srv.cpu_seconds(), time.process_time()
     t0 = perf_counter()
     create_futs = [c.send(raw) for c, raw in zip(creators, create_raws)]
     pending = [f for f in futs if f is not None and not f.done()]
     await asyncio.wait(pending + create_futs, timeout=wait_s)
+    result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
+    result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
     latencies, statuses, empty, errors, lost = [], {}, 0, 0, 0
     for i, f in enumerate(futs):
         if f is None:
@@ -255,10 +258,13 @@ async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False):
         result["rss_waiting_kib"] = srv.rss_kib()
         result["kib_per_poll"] = round((result["rss_waiting_kib"] - result["rss_before_kib"]) / n, 2)
     message = json.dumps({"type": "message.created", "text": "**bench** message", "pad": "x" * 64})
+    server_cpu0, client_cpu0 = srv.cpu_seconds(), time.process_time()
     t0 = perf_counter()
     pub = publisher.send(hc.request_bytes("POST", f"/pub/{channel}", f"127.0.0.1:{port}", None, message))
     pending = [f for f in futs if f is not None and not f.done()]
     await asyncio.wait(pending + [pub], timeout=wait_s)
+    result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
+    result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
     latencies, statuses, errors, lost = [], {}, 0, 0
     for f in futs:
         if f is None or not f.done():
@@ -553,13 +559,14 @@ async def phase_poll(args, out):
                 log(f"fan-out {n}: tidings rep {rep + 1}/{reps}")
                 tr = await tidings_fanout(tid, users_big[:n], cursors, measure_memory=first)
                 log(f"  tidings: last {tr['last_ms']} ms, median {tr['median_ms']} ms, lost {tr['lost']}, "
-                    f"answered {tr['answered']}/{n}" + (f", {tr['kib_per_poll']} KiB/poll" if first else ""))
+                    f"answered {tr['answered']}/{n}, cpu server {tr['server_cpu_s']} s client {tr['client_cpu_s']} s" + (f", {tr['kib_per_poll']} KiB/poll" if first else ""))
                 nr = None
                 if nchan:
                     await asyncio.sleep(1.0)
                     log(f"fan-out {n}: nchan rep {rep + 1}/{reps}")
                     nr = await nchan_fanout(nchan, n, f"fan{label}{rep}", measure_memory=first)
-                    log(f"  nchan:   last {nr['last_ms']} ms, median {nr['median_ms']} ms, lost {nr['lost']}"
+                    log(f"  nchan:   last {nr['last_ms']} ms, median {nr['median_ms']} ms, lost {nr['lost']}, "
+                        f"cpu server {nr['server_cpu_s']} s client {nr['client_cpu_s']} s"
                         + (f", {nr['kib_per_poll']} KiB/subscriber" if first else ""))
                 runs.append({"tidings": tr, "nchan": nr})
                 await asyncio.sleep(1.0)
@@ -754,8 +761,10 @@ async def amain(args):
     t0 = perf_counter()
     try:
         if "poll" in phases:
+            out["loadavg_poll_phase"] = open("/proc/loadavg").read().strip()
             await asyncio.wait_for(phase_poll(args, out), args.phase_timeout)
         if "bulk" in phases:
+            out["loadavg_bulk_phase"] = open("/proc/loadavg").read().strip()
             await asyncio.wait_for(phase_bulk(args, out), args.phase_timeout)
     finally:
         out["total_seconds"] = round(perf_counter() - t0, 1)

@@ -34,6 +34,13 @@ def rss_kib(pid):
     raise RuntimeError(f"no VmRSS for pid {pid}")
 
 
+def cpu_seconds(pid):
+    """utime + stime of a process (all its threads), from /proc/PID/stat."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def children(pid):
     try:
         with open(f"/proc/{pid}/task/{pid}/children") as f:
@@ -129,6 +136,9 @@ class Tidings(Server):
     def rss_kib(self):
         return rss_kib(self.proc.pid)
 
+    def cpu_seconds(self):
+        return cpu_seconds(self.proc.pid)
+
     def log_tail(self, n=20):
         try:
             with open(self.log_path, "rb") as f:
@@ -182,6 +192,9 @@ class Nchan(Server):
 
     def rss_kib(self):
         return rss_kib(self.worker_pid)
+
+    def cpu_seconds(self):
+        return cpu_seconds(self.worker_pid)
 
 
 def stop_all():
