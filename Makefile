@@ -5,7 +5,7 @@ SWIFT    ?= swift
 DATA_DIR ?= ./data
 HOST     ?= 127.0.0.1
 PORT     ?= 8080
-APT_PACKAGES := libsqlite3-dev libsystemd-dev pkg-config
+APT_PACKAGES := libsqlite3-dev libsystemd-dev pkg-config systemd
 
 .PHONY: deps build run test clean
 

@@ -60,9 +60,10 @@ public func buildRouter(_ dependencies: ServerDependencies, detectsDisconnects: 
 
 /// How HTTP/1 connections are served: idle and slow clients are cut off so they cannot
 /// hold connections (slowloris), and request heads are size-limited by NIO's decoder.
-func http1Configuration() -> HTTP1Channel.Configuration {
+func http1Configuration(requestTimeout: Int) -> HTTP1Channel.Configuration {
     HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestDeadlineHandler(deadline: .seconds(20))], idleTimeout: .seconds(60))
+        additionalChannelHandlers: [RequestDeadlineHandler(deadline: .seconds(Int64(requestTimeout)))],
+        idleTimeout: .seconds(60))
 }
 
 /// Every long-running part of the server, in start order; they stop in reverse order on
@@ -83,7 +84,7 @@ public func buildServices(
     let http: any Service
     if let activatedSocket {
         http = ActivatedServer(
-            descriptor: activatedSocket, responder: router.buildResponder(), configuration: http1Configuration(),
+            descriptor: activatedSocket, responder: router.buildResponder(), configuration: http1Configuration(requestTimeout: configuration.requestTimeout),
             logger: logger, onListening: listening)
     } else {
         // Hummingbird announces its own start at info; ours says the full URL and must be the
@@ -91,7 +92,7 @@ public func buildServices(
         var frameworkLogger = logger
         frameworkLogger.logLevel = max(logger.logLevel, .notice)
         http = Application(
-            router: router, server: .http1(configuration: http1Configuration()),
+            router: router, server: .http1(configuration: http1Configuration(requestTimeout: configuration.requestTimeout)),
             configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidings"),
             onServerRunning: { channel in listening(configuration.host, channel.localAddress?.port ?? configuration.port) },
             logger: frameworkLogger)

@@ -14,6 +14,9 @@ public struct ServerConfiguration: Sendable {
     public var updatesRetentionHours: Int
     /// How many update-stream entries each feed keeps at most.
     public var updatesMaxPerFeed: Int
+    /// Seconds a client has to send a whole request (head and body) before its connection
+    /// is closed; also how long an idle keep-alive connection stays open.
+    public var requestTimeout: Int = 20
 
     /// The largest request body accepted (API.md section 4).
     public static let maxBodyBytes = 256 * 1024

@@ -42,6 +42,9 @@ struct ConfigurationResolver {
             try integer(
                 flags.updatesMaxPerFeed, "TIDINGS_UPDATES_MAX_PER_FEED", name: "--updates-max-per-feed",
                 range: 100...10_000_000) ?? configuration.updatesMaxPerFeed
+        configuration.requestTimeout =
+            try integer(flags.requestTimeout, "TIDINGS_REQUEST_TIMEOUT", name: "--request-timeout", range: 1...3600)
+            ?? configuration.requestTimeout
         if let level = try text(flags.logLevel, "TIDINGS_LOG_LEVEL", name: "--log-level") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw ConfigurationError(

@@ -107,3 +107,18 @@ struct RoutingTests {
         }
     }
 }
+
+@Suite("Readiness")
+struct ReadinessTests {
+    @Test("readyz is 503 while not ready (starting or shutting down)")
+    func notReady() async throws {
+        let (app, dependencies) = try await makeTestServer()
+        try await app.test(.router) { client async throws in
+            dependencies.readiness.set(false)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .serviceUnavailable)
+            #expect(try await client.execute(uri: "/healthz", method: .get).status == .ok)
+            dependencies.readiness.set(true)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+        }
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+import Testing
+import TidingsAPI
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("Operations: systemd, durability, hostile clients", .serialized)
+struct OperationsTests {
+    static let key = "sk_e2e_0123456789"
+
+    @Test("READY=1 once listening, STATUS and WATCHDOG=1 pings, STOPPING=1 on SIGTERM, over NOTIFY_SOCKET")
+    func notifyProtocol() async throws {
+        let notify = try NotifySocket()
+        let server = try await ServerProcess(
+            environment: ["TIDINGS_API_KEYS": Self.key, "NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        var messages = notify.receive { received in
+            ["READY=1", "WATCHDOG=1", "STATUS="].allSatisfy { part in received.contains { $0.contains(part) } }
+        }
+        #expect(messages.contains { $0.contains("READY=1") })
+        #expect(messages.contains { $0.contains("STATUS=") })
+        #expect(messages.contains { $0 == "WATCHDOG=1" })
+        // READY came after the socket listened: the server answers by now.
+        #expect(try await server.request("GET", "/healthz", key: nil).status == 200)
+        server.process.terminate()
+        messages = notify.receive { $0.contains { $0.contains("STOPPING=1") } }
+        #expect(messages.contains { $0.contains("STOPPING=1") })
+        server.process.waitUntilExit()
+        #expect(server.process.terminationStatus == 0)
+    }
+
+    @Test("socket activation: the socket from systemd-socket-activate is served, --port is ignored")
+    func socketActivation() async throws {
+        let activate = "/usr/bin/systemd-socket-activate"
+        try #require(FileManager.default.isExecutableFile(atPath: activate), "make test installs the systemd package")
+        let port = try freePort()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-act-\(UUID().uuidString)")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: activate)
+        process.arguments = [
+            "-l", "127.0.0.1:\(port)", "-E", "TIDINGS_API_KEYS=\(Self.key)", ServerProcess.binary.path, "serve",
+            "--port", "1", "--data-dir", directory.path,
+        ]
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer {
+            process.terminate()
+            process.waitUntilExit()
+        }
+        // The socket listens before tidings starts; the first connection starts it.
+        var attempt: RawConnection?
+        for _ in 0..<100 where attempt == nil {
+            attempt = try? RawConnection(port: port)
+            if attempt == nil { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        let connection = try #require(attempt)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let (answer, _) = connection.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test("a database that cannot be opened is a clear error, exit status 1, and the file is left untouched")
+    func unopenableDatabase() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-bad-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("tidings.sqlite")
+        let garbage = Data(String(repeating: "this is not a database ", count: 200).utf8)
+        try garbage.write(to: file)
+        let (status, stderr) = try runTidings(
+            ["serve", "--port", "0", "--data-dir", directory.path], environment: ["TIDINGS_API_KEYS": Self.key])
+        #expect(status == 1)
+        #expect(stderr.contains("tidings.sqlite") || stderr.contains(directory.path))
+        #expect(try Data(contentsOf: file) == garbage)
+    }
+
+    @Test("every acknowledged create survives kill -9 during a burst of creates")
+    func killNine() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        let acknowledged = try await withThrowingTaskGroup(of: [String].self) { group in
+            for worker in 0..<6 {
+                group.addTask {
+                    var ids = [String]()
+                    while ids.count < 1000 {
+                        let body = #"{"recipients":["w\#(worker)"],"blocks":[{"type":"text","content":"n\#(ids.count)"}]}"#
+                        guard let response = try? await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body),
+                            response.status == 201,
+                            let created = try? JSONDecoder().decode(CreateMessagesResponse.self, from: response.body)
+                        else { break }
+                        ids.append(created.messages[0].id)
+                        if worker == 0, ids.count == 150 { kill(server.process.processIdentifier, SIGKILL) }
+                    }
+                    return ids
+                }
+            }
+            return try await group.reduce(into: [String]()) { $0 += $1 }
+        }
+        server.process.waitUntilExit()
+        #expect(server.process.terminationReason == .uncaughtSignal)
+        #expect(acknowledged.count >= 150)
+        let restarted = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key], dataDirectory: server.dataDirectory)
+        defer { restarted.stop() }
+        var missing = 0
+        for id in acknowledged where try await restarted.request("GET", "/v1/messages/\(id)", key: Self.key).status != 200 {
+            missing += 1
+        }
+        #expect(missing == 0, "\(missing) of \(acknowledged.count) acknowledged messages were lost")
+    }
+
+    @Test("a client trickling its headers is cut off while others are served")
+    func slowloris() async throws {
+        let server = try await ServerProcess(arguments: ["--request-timeout", "1"], environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let slow = try RawConnection(port: server.port)
+        slow.send("GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        let began = Date()
+        var stillOpen = true
+        while stillOpen, Date().timeIntervalSince(began) < 5 {
+            stillOpen = slow.send("X-Slow: \(Int.random(in: 0...9))\r\n")
+            #expect(try await server.request("GET", "/healthz", key: nil).status == 200)
+            try await Task.sleep(for: .milliseconds(200))  // the attacker's pace, not a wait for the server
+        }
+        let (_, closed) = slow.readToEnd()
+        #expect(closed || !stillOpen)
+        #expect(Date().timeIntervalSince(began) < 5)
+    }
+
+    @Test("oversized request heads are refused without a 2xx, and the server keeps serving")
+    func oversizedHeaders() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: \(String(repeating: "a", count: 200_000))\r\n\r\n")
+        let (answer, _) = connection.readToEnd()
+        #expect(!answer.hasPrefix("HTTP/1.1 2"))
+        #expect(try await server.request("GET", "/healthz", key: nil).status == 200)
+    }
+}
