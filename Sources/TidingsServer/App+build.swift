@@ -34,28 +34,34 @@ public func prepareDependencies(_ configuration: ServerConfiguration) throws -> 
 }
 
 /// The router with every route, shared by the real server and `app.test(.router)` tests.
-public func buildRouter(_ dependencies: ServerDependencies, detectsDisconnects: Bool = true) async
-    -> Router<TidingsRequestContext>
-{
-    let router = Router(context: TidingsRequestContext.self)
-    router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
-    router.add(middleware: ErrorMiddleware())
-    HealthController(database: dependencies.database, readiness: dependencies.readiness).addRoutes(to: router)
-    MetricsController(metrics: dependencies.metrics).addRoutes(to: router)
-    let authenticator = await Authenticator(credentials: dependencies.credentials)
-    let v1 = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
-        .group(context: AuthenticatedContext.self)
-    MessagesController(
-        database: dependencies.database, validator: CreateMessagesValidator(markdown: SafeMarkdown()),
-        metrics: dependencies.metrics
-    ).addRoutes(to: v1)
-    FeedsController(database: dependencies.database).addRoutes(to: v1)
-    EngagementController(database: dependencies.database, metrics: dependencies.metrics).addRoutes(to: v1)
-    BulkController(database: dependencies.database, runner: dependencies.bulkRunner, metrics: dependencies.metrics)
-        .addRoutes(to: v1)
-    UpdatesController(database: dependencies.database, hub: dependencies.hub, detectsDisconnects: detectsDisconnects)
-        .addRoutes(to: v1)
-    return router
+/// With a `catalog`, every route registered is recorded in it.
+public func buildRouter(
+    _ dependencies: ServerDependencies, detectsDisconnects: Bool = true, catalog: RouteCatalog? = nil
+) async -> Router<TidingsRequestContext> {
+    await RouteCatalog.$current.withValue(catalog) {
+        let router = Router(context: TidingsRequestContext.self)
+        router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
+        router.add(middleware: ErrorMiddleware())
+        HealthController(database: dependencies.database, readiness: dependencies.readiness).addRoutes(to: router)
+        MetricsController(metrics: dependencies.metrics).addRoutes(to: router)
+        OpenAPIDocument.Controller().addRoutes(to: router)
+        let authenticator = await Authenticator(credentials: dependencies.credentials)
+        let v1 = router.group("v1").add(middleware: AuthMiddleware(authenticator: authenticator))
+            .group(context: AuthenticatedContext.self)
+        RouteCatalog.$prefix.withValue("/v1/") {
+            MessagesController(
+                database: dependencies.database, validator: CreateMessagesValidator(markdown: SafeMarkdown()),
+                metrics: dependencies.metrics
+            ).addRoutes(to: v1)
+            FeedsController(database: dependencies.database).addRoutes(to: v1)
+            EngagementController(database: dependencies.database, metrics: dependencies.metrics).addRoutes(to: v1)
+            BulkController(database: dependencies.database, runner: dependencies.bulkRunner, metrics: dependencies.metrics)
+                .addRoutes(to: v1)
+            UpdatesController(database: dependencies.database, hub: dependencies.hub, detectsDisconnects: detectsDisconnects)
+                .addRoutes(to: v1)
+        }
+        return router
+    }
 }
 
 /// How HTTP/1 connections are served: idle and slow clients are cut off so they cannot

@@ -8,6 +8,7 @@ extension RouterMethods {
     @discardableResult
     func rejectMethods(on path: RouterPath, except allowed: [HTTPRequest.Method]) -> Self {
         let names = allowed.map(\.rawValue)
+        RouteCatalog.current?.add(path.description, methods: names)
         for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch] where !allowed.contains(method) {
             on(path, method: method) { _, _ -> Response in
                 throw TidingsErrorResponse(.methodNotAllowed(allowed: names))

@@ -1,0 +1,42 @@
+import Hummingbird
+
+/// The OpenAPI 3.1 description of the API, served at `GET /openapi.yaml`. A test checks that
+/// its paths and methods are exactly the routes the router registers.
+enum OpenAPIDocument {
+    static var yaml: String { header + feedPaths + messagePaths + operationPaths + components }
+
+    static let header = """
+        openapi: 3.1.0
+        info:
+          title: Tidings
+          version: 1.0.0
+          description: |
+            A self-hosted in-app notification feed server. Choices the contract leaves open:
+            - User ids may hold any character but control characters; percent-encode them in paths.
+            - `text` blocks render as HTML-escaped text (no wrapping element); Markdown is rendered by a
+              restricted renderer: raw HTML is escaped, links are http(s)/mailto only, images become text.
+            - An update event carries the message as it is when the poll is answered.
+            - An unknown message id and another user's message id are both `404 message_not_found`.
+            - An unknown engagement action in a path is `400 invalid_action`.
+            - Bulk operations expected to change more than 5,000 rows answer `202` and run in the background.
+            - A long poll's connection is closed after its answer (disconnects are detected on it).
+            - `429`/`503` carry `Retry-After` in seconds.
+        servers:
+          - url: http://127.0.0.1:8080
+        security:
+          - bearer: []
+
+        """
+
+    /// `GET /openapi.yaml`.
+    struct Controller: Sendable {
+        func addRoutes(to router: Router<TidingsRequestContext>) {
+            router.get("openapi.yaml") { _, _ in
+                Response(
+                    status: .ok, headers: [.contentType: "application/yaml; charset=utf-8"],
+                    body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.yaml)))
+            }
+            .rejectMethods(on: "openapi.yaml", except: [.get])
+        }
+    }
+}
