@@ -35,8 +35,12 @@ final class ChildProcess: Sendable {
         self.process = process
         stdout = OutputCapture(out)
         stderr = OutputCapture(err)
-        let exit = self.exit
-        process.terminationHandler = { finished in exit.record(finished.terminationStatus) }
+        let (exit, stdout, stderr) = (self.exit, self.stdout, self.stderr)
+        process.terminationHandler = { finished in
+            stdout.writerExited()
+            stderr.writerExited()
+            exit.record(finished.terminationStatus)
+        }
         try process.run()
     }
 
