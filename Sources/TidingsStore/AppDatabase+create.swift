@@ -44,7 +44,7 @@ extension AppDatabase {
                 created.append(.init(id: id, recipient: recipient, channelID: new.channelID, insertedAt: insertedAt))
                 feeds.append(feed)
             }
-            let body = Array(try JSONEncoder().encode(CreateMessagesResponse(messages: created)))
+            let body = Array(try JSONEncoder.wire.encode(CreateMessagesResponse(messages: created)))
             if let claim = idempotency {
                 try db.execute(
                     sql: """

@@ -51,7 +51,7 @@ extension Response {
 
     /// A JSON response encoding `value`.
     static func json(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
-        json(bytes: try JSONEncoder().encode(value), status: status)
+        json(bytes: try JSONEncoder.wire.encode(value), status: status)
     }
 }
 

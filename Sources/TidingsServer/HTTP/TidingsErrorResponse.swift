@@ -18,7 +18,7 @@ struct TidingsErrorResponse: HTTPResponseError {
         for (name, value) in error.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        let body = (try? JSONEncoder().encode(ErrorResponse(code: error.code, message: error.message))) ?? Data()
+        let body = (try? JSONEncoder.wire.encode(ErrorResponse(code: error.code, message: error.message))) ?? Data()
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
     }
 }

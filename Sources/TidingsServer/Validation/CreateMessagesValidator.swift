@@ -107,7 +107,7 @@ struct CreateMessagesValidator: Sendable {
 
     static func encode(_ value: some Encodable, field: String) throws(TidingsError) -> String {
         do {
-            return String(decoding: try JSONEncoder().encode(value), as: UTF8.self)
+            return String(decoding: try JSONEncoder.wire.encode(value), as: UTF8.self)
         } catch {
             throw .invalidField(field, "\(field) cannot be encoded as JSON.")
         }
