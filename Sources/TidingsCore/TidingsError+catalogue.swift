@@ -25,6 +25,8 @@ extension TidingsError {
     }
     public static let routeNotFound = TidingsError(status: 404, code: "not_found", message: "No such route.")
     public static let messageNotFound = TidingsError(status: 404, code: "message_not_found", message: "No such message.")
+    public static let bulkOperationNotFound = TidingsError(
+        status: 404, code: "bulk_operation_not_found", message: "No such bulk operation.")
     public static func methodNotAllowed(allowed: [String]) -> TidingsError {
         TidingsError(
             status: 405, code: "method_not_allowed", message: "This route accepts \(allowed.joined(separator: ", ")).",

@@ -25,7 +25,7 @@ struct BulkController: Sendable {
         guard let action = EngagementAction(pathComponent: name, allowAliases: true) else {
             throw TidingsErrorResponse(.invalidParameter("action", "Unknown bulk action \(name.debugDescription)."))
         }
-        let body = try await Self.optionalBody(request)
+        let body = try await request.optionalJSONBody() ?? .object([:])
         var filter: BulkFilter
         do {
             filter = try EngagementValidator.bulkFilter(body)
@@ -53,16 +53,8 @@ struct BulkController: Sendable {
     @Sendable func status(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let id = try context.parameters.decoded("id", invalid: .routeNotFound)
         guard let operation = try await database.bulkOperation(id, visibleTo: context.caller.restrictedUser) else {
-            throw TidingsErrorResponse(TidingsError(status: 404, code: "bulk_operation_not_found", message: "No such bulk operation."))
+            throw TidingsErrorResponse(.bulkOperationNotFound)
         }
         return try Response.json(operation)
-    }
-
-    /// A bulk body is optional: no body means no filter.
-    static func optionalBody(_ request: Request) async throws -> JSONValue {
-        guard request.headers[.contentType] != nil || (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
-        else { return .object([:]) }
-        let bytes = try await request.jsonBodyBytes()
-        return bytes.readableBytes == 0 ? .object([:]) : try JSONValue.parse(bytes)
     }
 }

@@ -71,12 +71,9 @@ struct EngagementController: Sendable {
 
     /// The optional `{"metadata": {…}}` body of `PUT …/interacted`.
     static func metadata(_ request: Request) async throws -> String? {
-        guard request.headers[.contentType] != nil || (request.headers[.contentLength].flatMap(Int.init) ?? 0) > 0
-        else { return nil }
-        let bytes = try await request.jsonBodyBytes()
-        guard bytes.readableBytes > 0 else { return nil }
+        guard let body = try await request.optionalJSONBody() else { return nil }
         do {
-            return try EngagementValidator.metadataJSON(try JSONValue.parse(bytes)["metadata"])
+            return try EngagementValidator.metadataJSON(body["metadata"])
         } catch let error as TidingsError {
             throw TidingsErrorResponse(error)
         }

@@ -22,6 +22,13 @@ extension Request {
         }
     }
 
+    /// A body that may be absent (no content type and no length): `nil` then, else parsed JSON.
+    func optionalJSONBody() async throws -> JSONValue? {
+        guard headers[.contentType] != nil || (headers[.contentLength].flatMap(Int.init) ?? 0) > 0 else { return nil }
+        let bytes = try await jsonBodyBytes()
+        return bytes.readableBytes == 0 ? nil : try JSONValue.parse(bytes)
+    }
+
     /// The query parameters as a dictionary (the last value of a repeated name wins).
     var queryDictionary: [String: String] {
         var parameters = [String: String]()
