@@ -9,18 +9,20 @@ final class TestServer: Sendable {
 
     let dataDirectory: URL
     let port: Int
+    let arguments: [String]
     private let child: ChildProcess
 
     var url: String { "http://127.0.0.1:\(port)" }
 
-    /// Starts a server; `port` 0 takes a free one.
-    init(port: Int = 0, dataDirectory: URL? = nil) async throws {
+    /// Starts a server; `port` 0 takes a free one. `arguments` go to `tidings serve`.
+    init(port: Int = 0, dataDirectory: URL? = nil, arguments: [String] = []) async throws {
         let directory =
             dataDirectory
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-tests-\(UUID().uuidString)")
         self.dataDirectory = directory
+        self.arguments = arguments
         child = try ChildProcess(
-            Binaries.server, ["serve", "--port", String(port), "--data-dir", directory.path],
+            Binaries.server, ["serve", "--port", String(port), "--data-dir", directory.path] + arguments,
             environment: ["TIDINGS_API_KEYS": Self.apiKey, "TIDINGS_SIGNING_SECRET": Self.signingSecret])
         var found: Int?
         for await line in child.stderr.lines {
@@ -37,8 +39,8 @@ final class TestServer: Sendable {
     }
 
     /// Runs `body` with a fresh server, then stops it and removes its data.
-    static func with<T>(_ body: (TestServer) async throws -> T) async throws -> T {
-        let server = try await TestServer()
+    static func with<T>(arguments: [String] = [], _ body: (TestServer) async throws -> T) async throws -> T {
+        let server = try await TestServer(arguments: arguments)
         do {
             let result = try await body(server)
             await server.stop(removingData: true)
@@ -62,8 +64,11 @@ final class TestServer: Sendable {
         if removingData { try? FileManager.default.removeItem(at: dataDirectory) }
     }
 
+    // A test that fails before stopping its server still ends the process (ChildProcess's
+    // deinit sends SIGTERM); only its data directory is left behind.
+
     /// Starts the server again on the same port with the same data.
     func restarted() async throws -> TestServer {
-        try await TestServer(port: port, dataDirectory: dataDirectory)
+        try await TestServer(port: port, dataDirectory: dataDirectory, arguments: arguments)
     }
 }
