@@ -153,9 +153,60 @@ async def settle(seconds):
     await asyncio.sleep(seconds)
 
 
+# ---------------------------------------------------------------- profiling
+
+class Perf:
+    """`perf record` of one process over a window, then text reports (by library, by symbol,
+    inclusive by symbol) next to the results. Only with --perf: sampling costs CPU."""
+
+    def __init__(self, outdir, name, pid, max_seconds=15):
+        self.outdir, self.name, self.pid, self.max_seconds = outdir, name, pid, max_seconds
+        self.proc = None
+
+    async def start(self):
+        if not self.outdir:
+            return self
+        os.makedirs(self.outdir, exist_ok=True)
+        self.data = os.path.join(self.outdir, f"{self.name}.perf.data")
+        self.proc = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-p", str(self.pid),
+                                      "-o", self.data, "--", "sleep", str(self.max_seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        await asyncio.sleep(1.0)
+        return self
+
+    async def stop(self):
+        if self.proc is None:
+            return
+        if self.proc.poll() is None:
+            self.proc.send_signal(2)
+        try:
+            self.proc.wait(60)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+        report = os.path.join(self.outdir, f"{self.name}.perf.txt")
+        with open(report, "w") as f:
+            for title, extra in (("self time by library", ["--no-children", "--sort", "dso"]),
+                                 ("self time by symbol", ["--no-children", "--sort", "dso,symbol",
+                                                          "--percent-limit", "0.7"]),
+                                 ("inclusive time by symbol", ["--children", "--sort", "symbol",
+                                                               "--percent-limit", "4"])):
+                f.write(f"==== {title}\n")
+                f.flush()
+                cmd = ["perf", "report", "-i", self.data, "--stdio", "-g", "none"] + extra
+                text = subprocess.run(cmd, capture_output=True, text=True, timeout=600).stdout
+                try:
+                    text = subprocess.run(["swift", "demangle", "--simplified"], input=text, capture_output=True,
+                                          text=True, timeout=120).stdout
+                except (OSError, subprocess.TimeoutExpired):
+                    pass
+                f.write("\n".join(line[:240] for line in text.splitlines() if line and not line.startswith("#")))
+                f.write("\n\n")
+        os.remove(self.data)
+        log(f"  profile: {report}")
+
+
 # ---------------------------------------------------------------- fan-out
 
-async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False):
+async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False, perf_dir=None):
     port = srv.port
     n = len(users)
     admin = hc.Client(port, AUTH)
@@ -184,6 +235,7 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False)
         await settle(1.0)
         result["rss_waiting_kib"] = srv.rss_kib()
         result["kib_per_poll"] = round((result["rss_waiting_kib"] - result["rss_before_kib"]) / n, 2)
+    perf = await Perf(perf_dir, f"fanout{n}-tidings", srv.proc.pid).start()
     # fire: ten (n/1000) creates written back to back on warm connections
     server_cpu0, client_cpu0 = srv.cpu_seconds(), time.process_time()
     t0 = perf_counter()
@@ -192,7 +244,9 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False)
     await asyncio.wait(pending + create_futs, timeout=wait_s)
     result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
     result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
+    await perf.stop()
     latencies, statuses, empty, errors, lost = [], {}, 0, 0, 0
+    per_batch = {}
     for i, f in enumerate(futs):
         if f is None:
             lost += 1
@@ -213,6 +267,7 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False)
             empty += 1
             continue
         latencies.append(r.t_done - t0)
+        per_batch.setdefault(i // 1000, []).append(r.t_done - t0)
     create_stats = []
     for f in create_futs:
         if f.done() and f.exception() is None:
@@ -225,7 +280,10 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False)
     s = stats_ms(latencies)
     result.update({"answered": len(latencies), "median_ms": s.get("median"), "p99_ms": s.get("p99"),
                    "last_ms": s.get("max"), "lost": lost, "closed_without_answer": errors, "empty_answers": empty,
-                   "statuses": statuses, "creates": create_stats})
+                   "statuses": statuses, "creates": create_stats,
+                   "per_create_first_median_last_ms": [
+                       [stats_ms(per_batch[b])["min"], stats_ms(per_batch[b])["median"], stats_ms(per_batch[b])["max"]]
+                       for b in sorted(per_batch)]})
     # lost polls need fresh cursors for the next round
     missing = [u for u in users if u not in cursors]
     if missing:
@@ -404,9 +462,19 @@ def loop_summary(samples, wall, per_request=1):
     for s in samples:
         statuses[s[2]] = statuses.get(s[2], 0) + 1
     lat = stats_ms([s[1] - s[0] for s in ok])
+    # throughput and median latency over the run, in tenths (in completion order): does it degrade as data grows?
+    by_end = sorted(ok, key=lambda s: s[1])
+    tenths = []
+    if len(by_end) >= 20:
+        k = len(by_end) // 10
+        for i in range(10):
+            part = by_end[i * k:(i + 1) * k]
+            span = part[-1][1] - (by_end[i * k - 1][1] if i else min(s[0] for s in samples))
+            tenths.append({"items_per_s": round(len(part) * per_request / span, 1) if span > 0 else None,
+                           "median_ms": stats_ms([s[1] - s[0] for s in part])["median"]})
     return {"requests": len(samples), "ok": len(ok), "statuses": statuses, "seconds": round(wall, 3),
             "requests_per_s": round(len(ok) / wall, 1), "items_per_s": round(len(ok) * per_request / wall, 1),
-            "latency_ms": lat}
+            "latency_ms": lat, "by_tenth": tenths}
 
 
 async def ingest_multi(srv, channel, users, requests, concurrency):
@@ -436,39 +504,43 @@ async def read_loop(srv, path, concurrency, seconds, headers=AUTH):
 
 
 async def bulk_under_load(srv, user, channel, reader_paths, creator_channel, readers=4, writers=2,
-                          baseline_s=5.0, after_s=2.0, max_bulk_s=300.0):
+                          read_interval=0.02, write_interval=0.05, baseline_s=5.0, after_s=2.0, max_bulk_s=300.0):
     """Mark-all-read of one big feed while other clients read feeds and create messages."""
     port = srv.port
     samples = []  # (kind, t_start, t_end, status)
     stop = asyncio.Event()
 
-    async def reader(j):
+    async def paced(kind, interval, make):
+        """One client, one request every `interval` seconds (or right after the previous answer
+        when that took longer): a light, steady load, so latency shows waiting, not self-queueing."""
         client = hc.Client(port, AUTH)
         k = 0
+        next_at = perf_counter()
         while not stop.is_set():
-            path = reader_paths[(j * 7919 + k) % len(reader_paths)]
+            method, path, body = make(k)
             k += 1
             t = perf_counter()
             try:
-                r = await client.request("GET", path, timeout=60)
-                samples.append(("feed_read", t, r.t_done, r.status))
+                r = await client.request(method, path, body, timeout=60)
+                samples.append((kind, t, r.t_done, r.status))
             except (ConnectionError, asyncio.TimeoutError):
-                samples.append(("feed_read", t, perf_counter(), 0))
+                samples.append((kind, t, perf_counter(), 0))
+            next_at += interval
+            delay = next_at - perf_counter()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            else:
+                next_at = perf_counter()
         client.close()
 
-    async def writer(j):
-        client = hc.Client(port, AUTH)
-        k = 0
-        while not stop.is_set():
-            k += 1
-            t = perf_counter()
-            try:
-                r = await client.request("POST", f"/v1/channels/{creator_channel}/messages",
-                                         create_body([f"other-{j}-{k % 500}"], k), timeout=60)
-                samples.append(("create", t, r.t_done, r.status))
-            except (ConnectionError, asyncio.TimeoutError):
-                samples.append(("create", t, perf_counter(), 0))
-        client.close()
+    def reader(j):
+        return paced("feed_read", read_interval,
+                     lambda k: ("GET", reader_paths[(j * 7919 + k) % len(reader_paths)], None))
+
+    def writer(j):
+        return paced("create", write_interval,
+                     lambda k: ("POST", f"/v1/channels/{creator_channel}/messages",
+                                create_body([f"other-{j}-{k % 500}"], k)))
 
     tasks = [asyncio.ensure_future(reader(j)) for j in range(readers)] + \
             [asyncio.ensure_future(writer(j)) for j in range(writers)]
@@ -497,6 +569,8 @@ async def bulk_under_load(srv, user, channel, reader_paths, creator_channel, rea
     admin.close()
     result.update({"final_status": op.get("status"), "processed_rows": op.get("processed_rows"),
                    "duration_s": round(t_bulk1 - t_bulk0, 3),
+                   "load": f"{readers} readers every {read_interval * 1000:.0f} ms, {writers} creators every "
+                           f"{write_interval * 1000:.0f} ms",
                    "server_inserted_at": op.get("inserted_at"), "server_completed_at": op.get("completed_at"),
                    "unread_after": feed.json()["meta"]["unread_count"] if feed.status == 200 else None,
                    "status_request_ms": stats_ms(status_lat), "trajectory": trajectory[::max(1, len(trajectory) // 40)]})
@@ -557,7 +631,8 @@ async def phase_poll(args, out):
             for rep in range(reps):
                 first = label == "big" and rep == 0
                 log(f"fan-out {n}: tidings rep {rep + 1}/{reps}")
-                tr = await tidings_fanout(tid, users_big[:n], cursors, measure_memory=first)
+                tr = await tidings_fanout(tid, users_big[:n], cursors, measure_memory=first,
+                                          perf_dir=args.perf if first else None)
                 log(f"  tidings: last {tr['last_ms']} ms, median {tr['median_ms']} ms, lost {tr['lost']}, "
                     f"answered {tr['answered']}/{n}, cpu server {tr['server_cpu_s']} s client {tr['client_cpu_s']} s" + (f", {tr['kib_per_poll']} KiB/poll" if first else ""))
                 nr = None
@@ -595,7 +670,9 @@ async def phase_bulk(args, out):
     try:
         wide_users = [f"w-{i}" for i in range(1000)]
         log(f"ingest: {args.wide_requests} creates x 1000 recipients on channel 'wide', 4 clients")
+        perf = await Perf(args.perf, "ingest-1000", tid.proc.pid).start()
         out["ingest_1000"] = await ingest_multi(tid, "wide", wide_users, args.wide_requests, 4)
+        await perf.stop()
         log(f"  {out['ingest_1000']['items_per_s']} messages/s, {out['ingest_1000']['requests_per_s']} creates/s")
         log("ingest: single-recipient creates to distinct users, 32 clients")
         out["ingest_single"] = await ingest_single(tid, "ingest", lambda k: f"s-{k}", args.single_creates, 32, 60)
@@ -607,18 +684,23 @@ async def phase_bulk(args, out):
         out["feed_reads"] = {
             "healthz": await read_loop(tid, "/healthz", 8, 5, headers={}),
             "feed_1k": await read_loop(tid, "/v1/users/w-0/feeds/wide?mark_seen=false&page_size=50", 8, 5),
-            "feed_big": await read_loop(tid, "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50", 8, 5),
         }
+        perf = await Perf(args.perf, "feed-read-big", tid.proc.pid).start()
+        out["feed_reads"]["feed_big"] = await read_loop(
+            tid, "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50", 8, 5)
+        await perf.stop()
         for k, v in out["feed_reads"].items():
             log(f"  {k}: {v['requests_per_s']} req/s, p99 {v['latency_ms'].get('p99')} ms")
-        log("mark-all-read of bulk-user while 4 clients read feeds and 2 create")
+        log("mark-all-read of bulk-user while 4 clients read feeds (each every 20 ms) and 2 create (every 50 ms)")
         paths = [f"/v1/users/w-{i}/feeds/wide?mark_seen=false&page_size=50" for i in range(0, 1000, 7)]
         out["bulk_user"] = await bulk_under_load(tid, "bulk-user", CHANNEL, paths, "load")
         b = out["bulk_user"]
         log(f"  bulk {b['final_status']} {b['processed_rows']} rows in {b['duration_s']} s; reads during: "
             f"{b['feed_read']['during']}; creates during: {b['create']['during']}")
         log("channel-wide bulk read over channel 'wide'")
+        perf = await Perf(args.perf, "bulk-channel", tid.proc.pid).start()
         out["bulk_channel"] = await channel_bulk(tid, "wide")
+        await perf.stop()
         c = out["bulk_channel"]
         log(f"  {c['final_status']} {c['processed_rows']} rows in {c['seconds']} s = {c['rows_per_s']} rows/s")
         out["bulk_server_rss_end_kib"] = tid.rss_kib()
@@ -653,7 +735,11 @@ def machine_info(binary):
                                                                        text=True).stderr.strip(),
             "nchan": run(["dpkg-query", "-W", "-f", "${Version}", "libnginx-mod-nchan"]),
             "python": platform.python_version(), "event_loop": type(asyncio.get_event_loop_policy()).__module__,
-            "tidings_binary": os.path.abspath(binary), "loadavg_start": open("/proc/loadavg").read().strip(),
+            "tidings_binary": os.path.abspath(binary),
+            "git_head": run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "log", "-1", "--format=%h %s"]),
+            "git_dirty_sources": run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "status", "--short",
+                                      "--", "../Sources", "../Package.swift"]).splitlines(),
+            "binary_mtime": time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(os.path.getmtime(binary))), "loadavg_start": open("/proc/loadavg").read().strip(),
             "fd_limit": resource.getrlimit(resource.RLIMIT_NOFILE)}
 
 
@@ -784,6 +870,8 @@ def main():
     p.add_argument("--only", default="poll,bulk", help="phases: poll (fan-out, memory, single), bulk (ingest, reads, bulk)")
     p.add_argument("--no-nchan", action="store_true", help="skip the Nchan comparison")
     p.add_argument("--uvloop", action="store_true", help="run the client on uvloop instead of asyncio's loop")
+    p.add_argument("--perf", metavar="DIR", help="profile the server with perf during the first 10k fan-out, the "
+                   "big-feed reads, the 1,000-recipient ingest and the channel-wide bulk; reports go to DIR")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test of the harness")
     p.add_argument("--fanout-big", type=int, default=10000)
     p.add_argument("--fanout-small", type=int, default=1000)
