@@ -52,7 +52,8 @@ final class HTTPTransport: Sendable {
 
     /// A short human reason for a transport failure ("connection refused", …).
     static func reason(for error: any Error, url: URL?) -> String {
-        let target = url.map { "\($0.scheme ?? "http")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? "server"
+        let target =
+            url.map { "\($0.scheme ?? "http")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? "server"
         guard let urlError = error as? URLError else { return "\(target): \(error)" }
         let what =
             switch urlError.code {

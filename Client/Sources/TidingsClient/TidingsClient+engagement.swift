@@ -11,7 +11,8 @@ extension TidingsClient {
         _ action: EngagementAction, messageID: String, metadata: [String: JSONValue]? = nil
     ) async throws -> FeedItem {
         let method = action.sets ? "PUT" : "DELETE"
-        let body = action == .interacted && metadata != nil ? try Self.encode(InteractedRequest(metadata: metadata)) : nil
+        let body =
+            action == .interacted && metadata != nil ? try Self.encode(InteractedRequest(metadata: metadata)) : nil
         return try await send(FeedItem.self, method, ["v1", "messages", messageID, action.flag], body: body)
     }
 

@@ -31,7 +31,8 @@ public struct TidingsClient: Sendable {
         guard let scheme = baseURL.scheme?.lowercased(), scheme == "http" || scheme == "https",
             let host = baseURL.host, !host.isEmpty
         else {
-            throw TidingsClientError.invalidRequest("the server URL must be http:// or https:// with a host: \(baseURL)")
+            throw TidingsClientError.invalidRequest(
+                "the server URL must be http:// or https:// with a host: \(baseURL)")
         }
         self.baseURL = baseURL
         self.credential = credential
@@ -97,9 +98,12 @@ public struct TidingsClient: Sendable {
         while text.hasSuffix("/") { text.removeLast() }
         for segment in path { text += "/" + Self.percentEncoded(segment) }
         if !query.isEmpty {
-            text += "?" + query.map { "\(Self.percentEncoded($0.0))=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
+            text +=
+                "?" + query.map { "\(Self.percentEncoded($0.0))=\(Self.percentEncoded($0.1))" }.joined(separator: "&")
         }
-        guard let url = URL(string: text) else { throw TidingsClientError.invalidRequest("cannot build a URL from \(text)") }
+        guard let url = URL(string: text) else {
+            throw TidingsClientError.invalidRequest("cannot build a URL from \(text)")
+        }
         return url
     }
 

@@ -48,7 +48,8 @@ public enum TidingsClientError: Error, Sendable, Hashable, CustomStringConvertib
     /// Builds the error for a non-`2xx` answer from its status and body.
     static func fromResponse(status: Int, body: [UInt8], retryAfter: Int?) -> TidingsClientError {
         if let decoded = try? JSONCoding.decoder.decode(ErrorResponse.self, from: .init(body)) {
-            return .server(status: status, code: decoded.error.code, message: decoded.error.message, retryAfter: retryAfter)
+            return .server(
+                status: status, code: decoded.error.code, message: decoded.error.message, retryAfter: retryAfter)
         }
         let text = String(decoding: body.prefix(200), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
         return .server(

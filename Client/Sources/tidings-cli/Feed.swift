@@ -77,6 +77,7 @@ struct Feed: AsyncParsableCommand {
         for try await page in client.feedPages(user: user, channel: channel, options: options) {
             markedSeen += page.meta.markedSeen
             shown += page.entries.count
+            if all { Console.progress(nil) }  // rows and progress may share one terminal
             for entry in page.entries {
                 if global.json { try Console.json(entry) } else { Console.line(format.row(entry)) }
             }
@@ -84,7 +85,7 @@ struct Feed: AsyncParsableCommand {
             guard all else { break }
             Console.progress("read \(shown) of \(page.meta.totalCount) entries…")
         }
-        Console.progress(nil)
+        if all { Console.progress(nil) }
         guard var last else { return }
         last.meta.markedSeen = markedSeen
         if global.json {
@@ -94,7 +95,8 @@ struct Feed: AsyncParsableCommand {
             Console.line(format.footer(last.meta))
             if !all, let cursor = last.pageInfo.after {
                 let channelOption = channel == "in-app" ? "" : " --channel \(channel)"
-                Console.line(format.style.dim("older: tidings-cli feed --user \(user)\(channelOption) --after \(cursor)"))
+                Console.line(
+                    format.style.dim("older: tidings-cli feed --user \(user)\(channelOption) --after \(cursor)"))
             }
         }
     }

@@ -81,7 +81,9 @@ struct HumanFormat {
     /// HTML without its tags (block-level ones become spaces), with the entities the
     /// server's renderer writes decoded.
     static func plainText(fromHTML html: String) -> String {
-        let blockTags: Set<String> = ["p", "br", "li", "ul", "ol", "div", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr"]
+        let blockTags: Set<String> = [
+            "p", "br", "li", "ul", "ol", "div", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "hr",
+        ]
         var text = ""
         var tag: String?
         for character in html {
@@ -95,7 +97,9 @@ struct HumanFormat {
             case (_, nil): text.append(character)
             }
         }
-        let entities = [("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&")]
+        let entities = [
+            ("&lt;", "<"), ("&gt;", ">"), ("&quot;", "\""), ("&#39;", "'"), ("&#x27;", "'"), ("&amp;", "&"),
+        ]
         return entities.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
     }
 

@@ -51,7 +51,9 @@ struct Send: AsyncParsableCommand {
 
     func validate() throws {
         guard !recipients.isEmpty else { throw ValidationError("give at least one recipient with --to USER") }
-        guard (text == nil) != (markdown == nil) else { throw ValidationError("give exactly one of --text or --markdown") }
+        guard (text == nil) != (markdown == nil) else {
+            throw ValidationError("give exactly one of --text or --markdown")
+        }
         if actorName != nil, actor == nil { throw ValidationError("--actor-name needs --actor") }
         _ = try parsedData()
     }
@@ -74,7 +76,9 @@ struct Send: AsyncParsableCommand {
         for message in created.response.messages {
             Console.line("sent \(message.id) to \(message.recipient) on \(message.channelID)")
         }
-        if created.replayed { Console.error("note: replayed the earlier answer for this idempotency key; nothing new was created") }
+        if created.replayed {
+            Console.error("note: replayed the earlier answer for this idempotency key; nothing new was created")
+        }
     }
 
     /// `--data` as a JSON object, or `nil` when absent.

@@ -27,7 +27,9 @@ struct Watch: AsyncParsableCommand {
     @Option(help: "The channel.")
     var channel = "in-app"
 
-    @Option(help: ArgumentHelp("Start after this cursor (a feed's meta.updates_cursor); default: now.", valueName: "cursor"))
+    @Option(
+        help: ArgumentHelp("Start after this cursor (a feed's meta.updates_cursor); default: now.", valueName: "cursor")
+    )
     var since: String?
 
     @Option(help: ArgumentHelp("Exit after this many events.", valueName: "n"))

@@ -1,5 +1,5 @@
-import TidingsClient
 import Testing
+import TidingsClient
 
 /// SplitMix64: a small seeded generator, so jittered delays repeat from run to run.
 struct SeededRandom: RandomNumberGenerator {

@@ -1,8 +1,8 @@
 import Foundation
+import Testing
 import TidingsAPI
 import TidingsClient
 import TidingsTokens
-import Testing
 
 @Suite("tidings-cli commands against a real server")
 struct CLICommandTests {
@@ -15,8 +15,10 @@ struct CLICommandTests {
             #expect(human.stdout.hasPrefix("sent msg_"))
             #expect(human.stdout.contains("to ann on in-app"))
             let json = try await CLI.run(
-                ["send", "--json", "--to", "ann", "--to", "bob", "--text", "yo", "--source", "s", "--tenant", "t",
-                 "--data", #"{"post_id": 42}"#, "--actor", "u9", "--actor-name", "Ann", "--idempotency-key", "k1"],
+                [
+                    "send", "--json", "--to", "ann", "--to", "bob", "--text", "yo", "--source", "s", "--tenant", "t",
+                    "--data", #"{"post_id": 42}"#, "--actor", "u9", "--actor-name", "Ann", "--idempotency-key", "k1",
+                ],
                 server: server)
             #expect(json.status == 0)
             let lines = try CLI.objects(json)

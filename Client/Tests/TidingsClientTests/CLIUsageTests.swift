@@ -17,7 +17,8 @@ struct CLIUsageTests {
     @Test(
         "bad usage exits 2",
         arguments: [
-            ["feed"], ["feed", "--user", "a", "--page-size", "0"], ["feed", "--user", "a", "--after", "x", "--before", "y"],
+            ["feed"], ["feed", "--user", "a", "--page-size", "0"],
+            ["feed", "--user", "a", "--after", "x", "--before", "y"],
             ["send", "--to", "a"], ["send", "--to", "a", "--text", "t", "--markdown", "m"],
             ["send", "--to", "a", "--text", "t", "--data", "[1]"], ["mark", "read"], ["mark", "bogus", "msg_x"],
             ["mark-all", "unread", "--user", "a"], ["watch", "--user", "a", "--count", "0"], ["nope"],

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import TidingsAPI
 import TidingsClient
-import Testing
 
 @Suite("tidings-cli watch against a real server")
 struct CLIWatchTests {
@@ -10,7 +10,8 @@ struct CLIWatchTests {
         try await TestServer.with { server in
             let client = try server.client()
             let cursor = try await client.updates(user: "ann", channel: "in-app", since: nil).cursor
-            let watch = try CLI.start(["watch", "--user", "ann", "--since", cursor, "--count", "3", "--json"], server: server)
+            let watch = try CLI.start(
+                ["watch", "--user", "ann", "--since", cursor, "--count", "3", "--json"], server: server)
             let ids = try await client.sendMany(2, to: "ann")
             _ = try await client.setEngagement(.read, messageID: ids[1])
             _ = try await client.send("one too many", to: ["ann"])
@@ -63,7 +64,8 @@ struct CLIWatchTests {
         let first = try await TestServer()
         let client = try first.client()
         let cursor = try await client.updates(user: "dan", channel: "in-app", since: nil).cursor
-        let watch = try CLI.start(["watch", "--user", "dan", "--since", cursor, "--count", "6", "--json"], server: first)
+        let watch = try CLI.start(
+            ["watch", "--user", "dan", "--since", cursor, "--count", "6", "--json"], server: first)
         let before = try await client.sendMany(3, to: "dan")
         var lines = watch.stdout.lines.makeAsyncIterator()
         for _ in 0..<3 { _ = await lines.next() }  // all three printed: the watcher is polling the first server
@@ -86,7 +88,8 @@ struct CLIWatchTests {
         _ = try await first.client().sendMany(101, to: "eve")
         await first.stop()
         let server = try await first.restarted()
-        let watch = try CLI.start(["watch", "--user", "eve", "--since", cursor, "--count", "1", "--json"], server: server)
+        let watch = try CLI.start(
+            ["watch", "--user", "eve", "--since", cursor, "--count", "1", "--json"], server: server)
         for await line in watch.stderr.lines where line.contains("expired") { break }
         let ids = try await server.client().send("after the reload", to: ["eve"])
         let result = try await watch.result()

@@ -11,7 +11,10 @@ final class ChildProcess: Sendable {
         var stdoutLines: [String] { stdout.split(separator: "\n", omittingEmptySubsequences: true).map(String.init) }
     }
 
-    enum Failure: Error { case timedOut(String), failed(String) }
+    enum Failure: Error {
+        case timedOut(String)
+        case failed(String)
+    }
 
     let process: Process
     let stdout: OutputCapture

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import TidingsAPI
 import TidingsClient
-import Testing
 
 @Suite("TidingsClient against a real server: engagement, batches and bulk operations")
 struct ClientEngagementTests {

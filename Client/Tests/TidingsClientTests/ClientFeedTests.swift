@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import TidingsAPI
 import TidingsClient
-import Testing
 
 @Suite("TidingsClient against a real server: messages and feeds")
 struct ClientFeedTests {
@@ -66,7 +66,8 @@ struct ClientFeedTests {
             let newer = try await client.sendMany(4, to: "dave")
             var caughtUp = [String]()
             for try await page in client.feedPages(
-                user: "dave", channel: "in-app", options: FeedOptions(pageSize: 3, before: newest.cursor, markSeen: false))
+                user: "dave", channel: "in-app",
+                options: FeedOptions(pageSize: 3, before: newest.cursor, markSeen: false))
             {
                 caughtUp += page.entries.map(\.id)
             }

@@ -1,7 +1,7 @@
 import Foundation
+import Testing
 import TidingsAPI
 import TidingsClient
-import Testing
 
 @Suite("FeedWatcher and long polls against a real server")
 struct WatcherTests {
@@ -11,7 +11,9 @@ struct WatcherTests {
             let client = try server.client()
             let start = try await client.updates(user: "ann", channel: "in-app", since: nil)
             #expect(start.events.isEmpty)
-            let poll = Task { try await client.updates(user: "ann", channel: "in-app", since: start.cursor, timeout: 30) }
+            let poll = Task {
+                try await client.updates(user: "ann", channel: "in-app", since: start.cursor, timeout: 30)
+            }
             let ids = try await client.send("wake up", to: ["ann"])
             let answer = try await poll.value
             #expect(answer.events.map(\.type) == [.messageCreated])
@@ -32,7 +34,8 @@ struct WatcherTests {
             _ = try await client.setEngagement(.read, messageID: ids[0])
             _ = try await client.bulk(.read, channel: "in-app", filter: BulkRequest(userIDs: ["bob"]))
             var events = [FeedEvent]()
-            for try await update in FeedWatcher(client: client, user: "bob", channel: "in-app", since: cursor, limit: 1) {
+            for try await update in FeedWatcher(client: client, user: "bob", channel: "in-app", since: cursor, limit: 1)
+            {
                 guard case .event(let event) = update else { continue }
                 events.append(event)
                 if events.count == 4 { break }
@@ -52,7 +55,9 @@ struct WatcherTests {
             let (first, firstArrived) = AsyncStream<Void>.makeStream()
             let watching = Task {
                 var count = 0
-                for try await update in FeedWatcher(client: client, user: "cat", channel: "in-app", since: cursor, pollTimeout: 60) {
+                for try await update in FeedWatcher(
+                    client: client, user: "cat", channel: "in-app", since: cursor, pollTimeout: 60)
+                {
                     if case .event = update { count += 1 }
                     firstArrived.yield()
                 }
