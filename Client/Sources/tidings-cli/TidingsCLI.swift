@@ -28,13 +28,23 @@ struct TidingsCLI: AsyncParsableCommand {
 
     static func main() async {
         let arguments = ArgumentOrder.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
-            if var command = command as? AsyncParsableCommand {
-                try await command.run()
+            command = try parseAsRoot(arguments)
+        } catch {
+            exit(reporting: error)
+        }
+        do {
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let error as ValidationError {
+            // Found while running (no credential, a short secret): name the subcommand's help.
+            let name = type(of: command)._commandName
+            Console.error("error: \(error.message)\nSee 'tidings-cli \(name) --help'.")
+            Foundation.exit(ExitStatus.usage)
         } catch {
             exit(reporting: error)
         }
