@@ -29,9 +29,11 @@ public struct UserTokens: Sendable {
         await keys.add(hmac: HMACKey(from: secret), digestAlgorithm: .sha256)
     }
 
-    /// A token for `userID` that expires at `expiresAt`.
+    /// A token for `userID` that expires at `expiresAt` (rounded down to a whole second,
+    /// as `exp` is a NumericDate most verifiers read as an integer).
     public func mint(userID: String, expiresAt: Date) async throws -> String {
-        try await keys.sign(UserTokenClaims(userID: userID, expiresAt: expiresAt))
+        let whole = Date(timeIntervalSince1970: expiresAt.timeIntervalSince1970.rounded(.down))
+        return try await keys.sign(UserTokenClaims(userID: userID, expiresAt: whole))
     }
 
     /// The user id of a valid token; throws for a bad signature, a missing or past `exp`,
