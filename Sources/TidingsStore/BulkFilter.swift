@@ -41,7 +41,10 @@ public struct BulkFilter: Codable, Equatable, Sendable {
                     "m.feed_id IN (SELECT id FROM feed WHERE channel_id = ? AND user_id IN (\(marks)))",
                     StatementArguments([channelID] + userIDs)))
         } else {
-            conditions.append(SQLCondition("m.feed_id IN (SELECT id FROM feed WHERE channel_id = ?)", [channelID]))
+            // Channel-wide: a primary-key lookup per row, never a list of every feed of the
+            // channel (which could hold a million users) built again for each statement.
+            conditions.append(
+                SQLCondition("EXISTS (SELECT 1 FROM feed f WHERE f.id = m.feed_id AND f.channel_id = ?)", [channelID]))
         }
         let column = "m.\(action.flag)_at"
         conditions.append(SQLCondition(action.sets ? "\(column) IS NULL" : "\(column) IS NOT NULL"))
