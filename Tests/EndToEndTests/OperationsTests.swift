@@ -136,3 +136,49 @@ struct OperationsTests {
         #expect(try await server.request("GET", "/healthz", key: nil).status == 200)
     }
 }
+
+@Suite("Logging to the journal", .serialized)
+struct JournalTests {
+    /// Starts the server with stderr in a file and `JOURNAL_STREAM` naming that file (or not),
+    /// waits until it answers, stops it, and returns what it wrote to stderr.
+    func stderr(journalMatches: Bool) async throws -> String {
+        let port = try freePort()
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-stderr-\(UUID().uuidString)")
+        FileManager.default.createFile(atPath: log.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: log)
+        var status = stat()
+        #expect(stat(log.path, &status) == 0)
+        let process = Process()
+        process.executableURL = ServerProcess.binary
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-j-\(UUID().uuidString)")
+        process.arguments = ["serve", "--port", "\(port)", "--data-dir", directory.path, "--api-key", "sk_journal_1234"]
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
+        environment["JOURNAL_STREAM"] = journalMatches ? "\(status.st_dev):\(status.st_ino)" : "1:1"
+        process.environment = environment
+        process.standardError = handle
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        var up = false
+        for _ in 0..<200 where !up {
+            up = (try? RawConnection(port: port)) != nil
+            if !up { try await Task.sleep(for: .milliseconds(25)) }
+        }
+        #expect(up)
+        process.terminate()
+        process.waitUntilExit()
+        try handle.close()
+        return try String(contentsOf: log, encoding: .utf8)
+    }
+
+    @Test("with stderr in the journal, entries go to journald instead of plain lines on stderr")
+    func structured() async throws {
+        let output = try await stderr(journalMatches: true)
+        #expect(!output.contains("listening on"))
+    }
+
+    @Test("with JOURNAL_STREAM inherited but stderr elsewhere, plain lines go to stderr")
+    func plain() async throws {
+        let output = try await stderr(journalMatches: false)
+        #expect(output.contains("listening on"))
+    }
+}
