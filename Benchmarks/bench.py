@@ -196,17 +196,33 @@ class Perf:
         self.outdir, self.name, self.pid, self.max_seconds = outdir, name, pid, max_seconds
         self.proc = None
 
-    async def start(self):
+    async def start(self, delay=0.0):
+        """Starts recording now (after a 1 s warm-up of perf itself), or `delay` seconds from
+        now in the background, for at most max_seconds."""
         if not self.outdir:
             return self
         os.makedirs(self.outdir, exist_ok=True)
         self.data = os.path.join(self.outdir, f"{self.name}.perf.data")
-        self.proc = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-p", str(self.pid),
-                                      "-o", self.data, "--", "sleep", str(self.max_seconds)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        if delay > 0:
+            self.task = asyncio.ensure_future(self._later(delay))
+            return self
+        self._spawn()
         await asyncio.sleep(1.0)
         return self
 
+    async def _later(self, delay):
+        await asyncio.sleep(delay)
+        self._spawn()
+
+    def _spawn(self):
+        self.proc = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-p", str(self.pid),
+                                      "-o", self.data, "--", "sleep", str(self.max_seconds)],
+                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
     async def stop(self):
+        task = getattr(self, "task", None)
+        if task is not None and not task.done():
+            task.cancel()
         if self.proc is None:
             return
         if self.proc.poll() is None:
@@ -714,9 +730,11 @@ async def phase_bulk(args, out):
         wide_users = [f"w-{i}" for i in range(1000)]
         log(f"ingest: {args.wide_requests} creates x 1000 recipients on channel 'wide', 4 clients")
         out["machine_before_ingest"] = await wait_quiet("ingest")
-        perf = await Perf(args.perf, "ingest-1000", tid.proc.pid).start()
+        perf = await Perf(args.perf, "ingest-1000-early", tid.proc.pid).start()
+        perf_late = await Perf(args.perf, "ingest-1000-late", tid.proc.pid).start(delay=args.perf_late_ingest)
         out["ingest_1000"] = await ingest_multi(tid, "wide", wide_users, args.wide_requests, 4)
         await perf.stop()
+        await perf_late.stop()
         log(f"  {out['ingest_1000']['items_per_s']} messages/s, {out['ingest_1000']['requests_per_s']} creates/s")
         log("ingest: single-recipient creates to distinct users, 32 clients")
         out["ingest_single"] = await ingest_single(tid, "ingest", lambda k: f"s-{k}", args.single_creates, 32, 60)
@@ -922,6 +940,8 @@ def main():
                    "big-feed reads, the 1,000-recipient ingest and the channel-wide bulk; reports go to DIR")
     p.add_argument("--quiet-wait", type=float, default=60.0, metavar="S",
                    help="before each measurement wait up to S seconds for the shared machine to go idle (0: don't)")
+    p.add_argument("--perf-late-ingest", type=float, default=120.0, metavar="S",
+                   help="with --perf: also profile the 1,000-recipient ingest from S seconds in (a big database)")
     p.add_argument("--quick", action="store_true", help="small sizes, for a smoke test of the harness")
     p.add_argument("--fanout-big", type=int, default=10000)
     p.add_argument("--fanout-small", type=int, default=1000)
