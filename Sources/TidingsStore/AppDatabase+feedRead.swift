@@ -8,11 +8,26 @@ extension AppDatabase {
     public func readFeed(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp = { .now() }) async throws
         -> FeedPage
     {
+        try await readPage(query, now: now).typed()
+    }
+
+    /// The same page as `readFeed`, already encoded as the JSON answer: stored content is
+    /// copied in as it is instead of being decoded and encoded again.
+    public func readFeedJSON(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp = { .now() }) async throws
+        -> [UInt8]
+    {
+        let page = try await readPage(query, now: now)
+        var writer = JSONWriter()
+        writer.feedPage(page)
+        return writer.bytes
+    }
+
+    private func readPage(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp) async throws -> FeedReader.Page {
         let snapshot = try await pool.read { db in try FeedReader(db: db, query: query).page(markSeenAt: nil) }
-        guard query.markSeen, snapshot.0.entries.contains(where: { $0.seenAt == nil }) else { return snapshot.0 }
+        guard query.markSeen, snapshot.rows.contains(where: { $0.seenAt == nil }) else { return snapshot }
         return try await write { db in
-            let (page, marked) = try FeedReader(db: db, query: query).page(markSeenAt: now())
-            return (page, marked > 0 ? [query.feed] : [])
+            let page = try FeedReader(db: db, query: query).page(markSeenAt: now())
+            return (page, page.meta.markedSeen > 0 ? [query.feed] : [])
         }
     }
 }

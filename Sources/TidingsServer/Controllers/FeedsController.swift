@@ -21,7 +21,7 @@ struct FeedsController: Sendable {
         } catch {
             throw TidingsErrorResponse(error)
         }
-        return try Response.json(try await database.readFeed(query))
+        return Response.json(bytes: try await database.readFeedJSON(query))
     }
 
     /// The feed named by the path, after checking the caller may see it (`403` for another
