@@ -817,6 +817,16 @@ def fmt(v, unit=""):
 
 
 def summary(out):
+    rows = summary_rows(out)
+    width = [max(len(str(r[i])) for r in rows + [("what", "measured", "target", "met")]) for i in range(4)]
+    lines = []
+    for r in [("what", "measured", "target", "met")] + rows:
+        lines.append("  ".join(str(r[i]).ljust(width[i]) for i in range(4)).rstrip())
+    return "\n".join(lines)
+
+
+def summary_rows(out):
+    """(what, measured, target, met) for every headline figure of a results dict."""
     rows = []
 
     def row(what, value, target, ok=None):
@@ -833,7 +843,8 @@ def summary(out):
         t_med = [r["tidings"]["median_ms"] for r in runs if r["tidings"]["median_ms"] is not None]
         lost = sum(r["tidings"]["lost"] + r["tidings"]["closed_without_answer"] + r["tidings"]["empty_answers"]
                    for r in runs)
-        row(f"fan-out {n}: Tidings last answer (median of {len(runs)} runs)", fmt(median(t_last), " ms"), "", None)
+        row(f"fan-out {n}: Tidings last answer", fmt(median(t_last), " ms") + f" (median of {len(runs)} runs)", "",
+            None)
         row(f"fan-out {n}: Tidings median answer", fmt(median(t_med), " ms"), "", None)
         if runs[0]["nchan"]:
             n_last = [r["nchan"]["last_ms"] for r in runs if r["nchan"]["last_ms"] is not None]
@@ -848,14 +859,14 @@ def summary(out):
     first = (out.get("fanout_%d" % out.get("_big", 10000)) or [{}])[0]
     if first.get("tidings", {}).get("kib_per_poll") is not None:
         kib = first["tidings"]["kib_per_poll"]
-        row(f"memory per waiting poll (RSS growth, {first['tidings']['n']} polls)", f"{kib} KiB", "<= 10 KiB",
+        row("memory per waiting poll (RSS growth)", f"{kib} KiB ({first['tidings']['n']} polls)", "<= 10 KiB",
             kib <= 10)
         if first.get("nchan"):
             row("  Nchan, same client, same run", f"{first['nchan']['kib_per_poll']} KiB", "(10.0 KiB)", None)
     st = out.get("single_tidings")
     if st:
         p = st["poll_answer"]
-        row(f"single poll publish->answer, median ({p.get('n')} reps)", fmt(p.get("median"), " ms"), "<= 1 ms",
+        row("single poll publish->answer, median", fmt(p.get("median"), " ms") + f" ({p.get('n')} reps)", "<= 1 ms",
             p.get("median") is not None and p["median"] <= 1)
         row("single poll publish->answer, p99", fmt(p.get("p99"), " ms"), "<= 5 ms",
             p.get("p99") is not None and p["p99"] <= 5)
@@ -883,8 +894,8 @@ def summary(out):
         row("feed read req/s: 1k-message feed / big feed", f"{ratio:.2f}x", "(1M vs 1k within 20 %)", None)
     b = out.get("bulk_user")
     if b:
-        row(f"mark-all-read of {b.get('estimated_total_rows')} unread: duration", f"{b['duration_s']} s "
-            f"({b['final_status']})", "completes", b["final_status"] == "completed")
+        row("mark-all-read of one user's unread: duration", f"{b['duration_s']} s for "
+            f"{b.get('estimated_total_rows')} rows ({b['final_status']})", "completes", b["final_status"] == "completed")
         d = b["all"]["during"]
         row("  other requests during it: median / p99 / max",
             f"{fmt(d.get('median'))} / {fmt(d.get('p99'))} / {fmt(d.get('max'))} ms", "none > 50 ms; p99 <= 50 ms",
@@ -893,13 +904,9 @@ def summary(out):
             b["all"]["during_over_50ms"] == 0)
     c = out.get("bulk_channel")
     if c:
-        row(f"channel-wide bulk over {c.get('estimated_total_rows')} rows", f"{c['rows_per_s']} rows/s "
-            f"({c['final_status']}, {c['seconds']} s)", ">= 100,000 rows/s", c["rows_per_s"] >= 100000)
-    width = [max(len(str(r[i])) for r in rows + [("what", "measured", "target", "met")]) for i in range(4)]
-    lines = []
-    for r in [("what", "measured", "target", "met")] + rows:
-        lines.append("  ".join(str(r[i]).ljust(width[i]) for i in range(4)).rstrip())
-    return "\n".join(lines)
+        row("channel-wide bulk read", f"{c['rows_per_s']} rows/s ({c.get('estimated_total_rows')} rows, "
+            f"{c['final_status']}, {c['seconds']} s)", ">= 100,000 rows/s", c["rows_per_s"] >= 100000)
+    return rows
 
 
 async def amain(args):
