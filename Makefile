@@ -34,8 +34,9 @@ clean:
 	rm -rf .build
 
 # Benchmarks (Benchmarks/README.md, results in BENCHMARKS.md): release build in .build-release,
-# fresh data directories, nginx + Nchan for the comparison. About 15-25 minutes after the
-# release build. `make bench BENCH_ARGS=--quick` is a two-minute smoke run of the harness.
+# fresh data directories, nginx + Nchan for the comparison. 9 minutes on a quiet machine, up to
+# ~19 when other work keeps it busy, plus the release build (incremental ~1 min, cold 10-25 min).
+# `make bench BENCH_ARGS=--quick` is a two-minute smoke run of the harness.
 .PHONY: bench
 bench: deps
 	bash Benchmarks/run.sh $(BENCH_ARGS)
