@@ -398,6 +398,45 @@ async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False):
     return result
 
 
+# ---------------------------------------------------------------- shutdown
+
+async def tidings_shutdown(srv, users, cursors, wait_s=30.0):
+    """N polls waiting, then SIGTERM: how fast every poll is answered and the process exits
+    (issue 5: every waiting poll answered 200 with no events, exit 0 within a few seconds)."""
+    port = srv.port
+    n = len(users)
+    admin = hc.Client(port, AUTH)
+    conns, futs, failures = await open_many(port, [poll_raw(port, u, cursors[u]) for u in users])
+    reached, value, _ = await wait_for_count(tidings_open_polls, admin, n, timeout=90)
+    admin.close()
+    t0 = perf_counter()
+    srv.proc.send_signal(15)
+    pending = [f for f in futs if f is not None]
+    await asyncio.wait(pending, timeout=wait_s)
+    exit_deadline = perf_counter() + wait_s
+    while srv.proc.poll() is None and perf_counter() < exit_deadline:
+        await asyncio.sleep(0.005)
+    t_exit = perf_counter() - t0 if srv.proc.poll() is not None else None
+    latencies, statuses, with_events, errors, unanswered = [], {}, 0, 0, 0
+    for f in futs:
+        if f is None or not f.done():
+            unanswered += 1
+        elif f.exception() is not None:
+            errors += 1
+        else:
+            r = f.result()
+            statuses[r.status] = statuses.get(r.status, 0) + 1
+            latencies.append(r.t_done - t0)
+            if r.status == 200 and r.json().get("events"):
+                with_events += 1
+    close_all(conns)
+    s = stats_ms(latencies)
+    return {"n": n, "all_waiting": reached, "answered": len(latencies), "statuses": statuses,
+            "answers_with_events": with_events, "closed_without_answer": errors, "unanswered": unanswered,
+            "median_ms": s.get("median"), "last_ms": s.get("max"),
+            "exit_s": round(t_exit, 3) if t_exit is not None else None, "exit_code": srv.proc.returncode}
+
+
 # ---------------------------------------------------------------- single poll
 
 async def tidings_single(srv, reps):
@@ -714,6 +753,11 @@ async def phase_poll(args, out):
             log(f"  {out['single_nchan']['poll_answer']}")
         out["rss_end_kib"] = {"tidings": tid.rss_kib(), "nchan_worker": nchan.rss_kib() if nchan else None}
         out["poll_server_log_tail"] = tid.log_tail()
+        log(f"shutdown: SIGTERM with {big} polls waiting")
+        out["shutdown"] = await tidings_shutdown(tid, users_big, cursors)
+        sd = out["shutdown"]
+        log(f"  answered {sd['answered']}/{big} {sd['statuses']}, last {sd['last_ms']} ms, exit {sd['exit_code']} "
+            f"after {sd['exit_s']} s")
     finally:
         tid.stop()
         if nchan:
@@ -874,6 +918,13 @@ def summary_rows(out):
     if sn:
         p = sn["poll_answer"]
         row("  Nchan single, median / p99", f"{fmt(p.get('median'))} / {fmt(p.get('p99'))} ms", "(0.28 / 1.2 ms)", None)
+    sd = out.get("shutdown")
+    if sd:
+        ok = sd["answered"] == sd["n"] and {str(k) for k in sd["statuses"]} == {"200"}
+        row("SIGTERM with polls waiting: all answered 200, exit 0, time to exit",
+            f"{sd['answered']}/{sd['n']} answered, last {fmt(sd['last_ms'])} ms, exit {sd['exit_code']} after "
+            f"{fmt(sd['exit_s'])} s", "all 200, exit 0 within a few s",
+            ok and sd["exit_code"] == 0 and (sd["exit_s"] or 99) <= 5)
     ing = out.get("ingest_1000")
     if ing:
         row("ingest, 1,000-recipient creates (4 clients)", f"{ing['items_per_s']} msg/s", ">= 20,000 msg/s",
