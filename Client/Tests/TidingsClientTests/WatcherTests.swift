@@ -139,7 +139,8 @@ struct WatcherTests {
         await first.stop()
         try await read { if case .retrying = $0 { true } else { false } }  // it noticed the server is gone
         let second = try await first.restarted()
-        let after = try await client.sendMany(2, to: "fay")
+        // A fresh session: the old one may hold a pooled connection to the stopped server.
+        let after = try await second.client().sendMany(2, to: "fay")
         try await read { _ in seen.count == 4 }
         consumer.cancel()
         #expect(seen == before + after)
