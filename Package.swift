@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     ],
     targets: [
         // Domain: identifiers, engagement, cursors, feed queries, the update hub, the error catalogue.
@@ -71,15 +72,28 @@ let package = Package(
         // The client library over the HTTP API, and the CLI on top of it.
         .target(
             name: "TidingsClient", dependencies: ["TidingsAPI", "TidingsCore"], path: "Client/Sources/TidingsClient"),
+        // The load generator behind `tidings-cli bench`: SwiftNIO connections (thousands at once),
+        // HdrHistogram latencies. Not for production clients.
+        .target(
+            name: "TidingsBench",
+            dependencies: [
+                "TidingsClient", "TidingsAPI",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            path: "Client/Sources/TidingsBench"),
         .executableTarget(
             name: "tidings-cli",
             dependencies: [
-                "TidingsClient", "TidingsAPI", "TidingsTokens",
+                "TidingsClient", "TidingsAPI", "TidingsTokens", "TidingsBench",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Client/Sources/tidings-cli"),
         .testTarget(
-            name: "TidingsClientTests", dependencies: ["TidingsClient", "TidingsAPI", "TidingsTokens"],
+            name: "TidingsClientTests",
+            dependencies: ["TidingsClient", "TidingsAPI", "TidingsTokens", "TidingsBench"],
             path: "Client/Tests/TidingsClientTests"),
 
         .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore"]),

@@ -4,6 +4,9 @@
 enum ArgumentOrder {
     static let valueOptions: Set<String> = ["--url", "--key", "--token"]
     static let flags: Set<String> = ["--json"]
+    /// Commands whose options live in their subcommands (`bench fanout`): the options move
+    /// past the subcommand's name too.
+    static let commandGroups: Set<String> = ["bench"]
 
     static func hoistingGlobalOptions(_ arguments: [String]) -> [String] {
         var hoisted = [String]()
@@ -22,6 +25,10 @@ enum ArgumentOrder {
         }
         // Nothing to move, or no subcommand after the options: leave it to the parser.
         guard !hoisted.isEmpty, index < arguments.endIndex, !arguments[index].hasPrefix("-") else { return arguments }
-        return [arguments[index]] + hoisted + arguments[(index + 1)...]
+        var names = index + 1
+        if commandGroups.contains(arguments[index]), names < arguments.endIndex, !arguments[names].hasPrefix("-") {
+            names += 1
+        }
+        return Array(arguments[index..<names]) + hoisted + arguments[names...]
     }
 }

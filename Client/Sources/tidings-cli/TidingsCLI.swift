@@ -24,7 +24,9 @@ struct TidingsCLI: AsyncParsableCommand {
               tidings-cli --json feed --user user-1 --all | jq .id
               tidings-cli watch --user user-1
             """,
-        subcommands: [Send.self, Feed.self, Watch.self, Mark.self, MarkAll.self, BulkStatus.self, Token.self])
+        subcommands: [
+            Send.self, Feed.self, Watch.self, Mark.self, MarkAll.self, BulkStatus.self, Token.self, Bench.self,
+        ])
 
     static func main() async {
         let arguments = ArgumentOrder.hoistingGlobalOptions(Array(CommandLine.arguments.dropFirst()))
