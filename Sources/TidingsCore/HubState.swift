@@ -4,7 +4,21 @@ struct HubState {
         var feed: FeedKey
         var deadline: Int64
         var signal: UpdateHub.Outcome?
-        var continuation: CheckedContinuation<UpdateHub.Outcome, Never>?
+        var waiter: Waiter?
+    }
+
+    /// Who is told when a slot is signalled: a suspended task, or (for polls parked by the
+    /// HTTP layer without a task) a callback.
+    enum Waiter {
+        case continuation(CheckedContinuation<UpdateHub.Outcome, Never>)
+        case callback(@Sendable (UpdateHub.Outcome) -> Void)
+
+        func resume(_ outcome: UpdateHub.Outcome) {
+            switch self {
+            case .continuation(let continuation): continuation.resume(returning: outcome)
+            case .callback(let callback): callback(outcome)
+            }
+        }
     }
 
     var slots: [UInt64: Slot] = [:]
@@ -34,14 +48,14 @@ struct HubState {
         return UpdateHub.Ticket(id: nextID, feed: feed)
     }
 
-    /// Removes a slot, returning a continuation that still waits on it.
-    mutating func remove(_ id: UInt64) -> CheckedContinuation<UpdateHub.Outcome, Never>? {
+    /// Removes a slot, returning a waiter still waiting on it.
+    mutating func remove(_ id: UInt64) -> Waiter? {
         guard let slot = slots.removeValue(forKey: id) else { return nil }
         byFeed[slot.feed]?.remove(id)
         if byFeed[slot.feed]?.isEmpty == true { byFeed[slot.feed] = nil }
         let remaining = (perUser[slot.feed.userID] ?? 1) - 1
         perUser[slot.feed.userID] = remaining > 0 ? remaining : nil
-        return slot.continuation
+        return slot.waiter
     }
 
     /// The open slots whose deadline is at or before `tick`.

@@ -62,18 +62,31 @@ public final class UpdateHub: Sendable {
     /// `.cancelled` for a released ticket.
     public func wait(_ ticket: Ticket) async -> Outcome {
         await withCheckedContinuation { (continuation: CheckedContinuation<Outcome, Never>) in
-            let immediate: Outcome? = state.withLock { state in
-                guard var slot = state.slots[ticket.id] else { return .cancelled }
-                if let signal = slot.signal {
-                    slot.signal = nil
-                    state.slots[ticket.id] = slot
-                    return signal
-                }
-                slot.continuation = continuation
-                state.slots[ticket.id] = slot
-                return nil
+            if let immediate = attach(.continuation(continuation), to: ticket) {
+                continuation.resume(returning: immediate)
             }
-            if let immediate { continuation.resume(returning: immediate) }
+        }
+    }
+
+    /// Calls `onSignal` once, when the ticket is signalled (at once if it already is, with
+    /// `.cancelled` for a released ticket). A poll parked this way holds no task: the
+    /// callback runs on whichever thread signals it, so it should only hand work off.
+    public func wait(_ ticket: Ticket, onSignal: @escaping @Sendable (Outcome) -> Void) {
+        if let immediate = attach(.callback(onSignal), to: ticket) { onSignal(immediate) }
+    }
+
+    /// Attaches a waiter to the ticket's slot, or returns the outcome it must get at once.
+    private func attach(_ waiter: HubState.Waiter, to ticket: Ticket) -> Outcome? {
+        state.withLock { state in
+            guard var slot = state.slots[ticket.id] else { return .cancelled }
+            if let signal = slot.signal {
+                slot.signal = nil
+                state.slots[ticket.id] = slot
+                return signal
+            }
+            slot.waiter = waiter
+            state.slots[ticket.id] = slot
+            return nil
         }
     }
 
@@ -92,7 +105,7 @@ public final class UpdateHub: Sendable {
     /// Frees the ticket's slot; a wait still pending on it ends `.cancelled`.
     public func release(_ ticket: Ticket) {
         let pending = state.withLock { $0.remove(ticket.id) }
-        pending?.resume(returning: .cancelled)
+        pending?.resume(.cancelled)
     }
 
     /// Ends the ticket's wait with `.cancelled` (its client went away).
@@ -121,13 +134,13 @@ public final class UpdateHub: Sendable {
     /// Signals slots, resuming their continuations outside the lock (copy under the lock,
     /// notify outside it).
     private func signal(_ ids: [UInt64], _ outcome: Outcome) {
-        let resumable: [CheckedContinuation<Outcome, Never>] = state.withLock { state in
-            var resumable = [CheckedContinuation<Outcome, Never>]()
+        let resumable: [HubState.Waiter] = state.withLock { state in
+            var resumable = [HubState.Waiter]()
             for id in ids {
                 guard var slot = state.slots[id] else { continue }
-                if let continuation = slot.continuation {
-                    slot.continuation = nil
-                    resumable.append(continuation)
+                if let waiter = slot.waiter {
+                    slot.waiter = nil
+                    resumable.append(waiter)
                 } else if slot.signal == nil || outcome != .woken {
                     slot.signal = outcome
                 }
@@ -135,7 +148,7 @@ public final class UpdateHub: Sendable {
             }
             return resumable
         }
-        for continuation in resumable { continuation.resume(returning: outcome) }
+        for waiter in resumable { waiter.resume(outcome) }
     }
 
     private func tick(after duration: Duration) -> Int64 {

@@ -64,14 +64,6 @@ public func buildRouter(
     }
 }
 
-/// How HTTP/1 connections are served: idle and slow clients are cut off so they cannot
-/// hold connections (slowloris), and request heads are size-limited by NIO's decoder.
-func http1Configuration(requestTimeout: Int) -> HTTP1Channel.Configuration {
-    HTTP1Channel.Configuration(
-        additionalChannelHandlers: [RequestDeadlineHandler(deadline: .seconds(Int64(requestTimeout)))],
-        idleTimeout: .seconds(60))
-}
-
 /// Every long-running part of the server, in start order; they stop in reverse order on
 /// SIGTERM/SIGINT: first the shutdown coordinator (readiness off, `STOPPING=1`, waiting polls
 /// answered), then the HTTP server drains, then background work stops between chunks, and
@@ -87,22 +79,13 @@ public func buildServices(
         onListening(host, port)
         Systemd.notify("READY=1\nSTATUS=listening on \(host):\(port)")
     }
-    let http: any Service
-    if let activatedSocket {
-        http = ActivatedServer(
-            descriptor: activatedSocket, responder: router.buildResponder(), configuration: http1Configuration(requestTimeout: configuration.requestTimeout),
-            logger: logger, onListening: listening)
-    } else {
-        // Hummingbird announces its own start at info; ours says the full URL and must be the
-        // first line, so the framework's logger starts at notice.
-        var frameworkLogger = logger
-        frameworkLogger.logLevel = max(logger.logLevel, .notice)
-        http = Application(
-            router: router, server: .http1(configuration: http1Configuration(requestTimeout: configuration.requestTimeout)),
-            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tidings"),
-            onServerRunning: { channel in listening(configuration.host, channel.localAddress?.port ?? configuration.port) },
-            logger: frameworkLogger)
-    }
+    // Idle and slow clients are cut off so they cannot hold connections (slowloris); request
+    // heads are size-limited by NIO's decoder.
+    let http = HTTPServer(
+        listener: activatedSocket.map { .activated(descriptor: $0) }
+            ?? .address(host: configuration.host, port: configuration.port),
+        responder: router.buildResponder(), requestTimeout: .seconds(Int64(configuration.requestTimeout)),
+        idleTimeout: .seconds(60), dependencies: dependencies, logger: logger, onListening: listening)
     return [
         DatabaseService(database: dependencies.database, readiness: dependencies.readiness, logger: logger),
         IdempotencyPruner(database: dependencies.database, logger: logger),

@@ -60,6 +60,31 @@ struct LongPollTests {
         }
     }
 
+    @Test("on one keep-alive connection: a poll times out, then pipelined requests are answered in order")
+    func keepAliveAndPipelining() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await Self.cursor(server, user: "ann")
+        let connection = try RawConnection(port: server.port)
+        let auth = "Authorization: Bearer \(Self.key)\r\nHost: test\r\n"
+        let poll = "/v1/users/ann/feeds/in-app/updates?since=\(since)"
+        // The first poll waits (1 s), the next two were sent behind it before any answer.
+        connection.send(
+            "GET \(poll)&timeout=1 HTTP/1.1\r\n\(auth)\r\n" + "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET \(poll)&timeout=0 HTTP/1.1\r\n\(auth)Connection: close\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        #expect(closed)
+        let responses = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+        #expect(responses.count == 3)
+        #expect(responses.allSatisfy { $0.hasPrefix("200 OK") })
+        let bodies = responses.map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        guard bodies.count == 3 else { return }
+        let timedOut = try JSONDecoder().decode(UpdatesResponse.self, from: Data(bodies[0].utf8))
+        #expect(timedOut.events.isEmpty && timedOut.cursor == since)
+        #expect(bodies[1].contains(#""status":"ok""#))
+        #expect(try JSONDecoder().decode(UpdatesResponse.self, from: Data(bodies[2].utf8)).cursor == since)
+    }
+
     @Test("SIGTERM answers every waiting poll with 200 and the server exits 0")
     func sigterm() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

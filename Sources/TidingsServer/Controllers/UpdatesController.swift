@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import TidingsAPI
 import TidingsCore
@@ -43,12 +44,35 @@ struct UpdatesController: Sendable {
         } catch {
             throw TidingsErrorResponse(error)
         }
+        if let parking = PollParking.current {
+            return try await park(ticket, since: since, limit: limit, in: parking)
+        }
         defer { hub.release(ticket) }
         // On SIGTERM, ShutdownCoordinator answers every waiting poll through the hub.
         let batch = try await watchingConnection(request, ticket: ticket) {
             try await waitForEvents(ticket, since: since, limit: limit)
         }
         return try response(batch, feed: feed)
+    }
+
+    /// Served by the poll lane: reads once after registering; with nothing new, hands the
+    /// ticket to the lane, which answers when the hub signals it, with no task waiting.
+    private func park(_ ticket: UpdateHub.Ticket, since: Int64, limit: Int, in parking: PollParking) async throws
+        -> Response
+    {
+        let batch: UpdatesBatch
+        do {
+            batch = try await database.updates(of: ticket.feed, since: since, limit: limit)
+        } catch {
+            hub.release(ticket)
+            throw error
+        }
+        guard batch.events.isEmpty else {
+            hub.release(ticket)
+            return try response(batch, feed: ticket.feed)
+        }
+        parking.park(ParkedPoll(ticket: ticket, since: since, limit: limit, lastRead: batch))
+        return Response(status: .ok)
     }
 
     /// Reads the stream after registering, and waits while it has nothing new. Registration
@@ -77,10 +101,19 @@ struct UpdatesController: Sendable {
     }
 
     private func response(_ batch: UpdatesBatch, feed: FeedKey) throws -> Response {
-        try Response.json(
-            UpdatesResponse(
-                events: batch.events, cursor: FeedCursor(kind: .update, feed: feed, position: batch.position).encoded,
-                hasMore: batch.hasMore, meta: batch.counts))
+        Response(
+            status: .ok, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: try Self.body(batch, feed: feed)))
+    }
+
+    /// The JSON answer to a poll (shared with the poll lane, which writes it without a route).
+    static func body(_ batch: UpdatesBatch, feed: FeedKey) throws -> ByteBuffer {
+        ByteBuffer(
+            bytes: try JSONEncoder.wire.encode(
+                UpdatesResponse(
+                    events: batch.events,
+                    cursor: FeedCursor(kind: .update, feed: feed, position: batch.position).encoded,
+                    hasMore: batch.hasMore, meta: batch.counts)))
     }
 
     /// `timeout` in seconds (default 25, capped at 60, 0 = don't wait) and `limit` (1–500).

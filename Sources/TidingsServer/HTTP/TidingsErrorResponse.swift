@@ -13,13 +13,20 @@ struct TidingsErrorResponse: HTTPResponseError {
     var status: HTTPResponse.Status { .init(code: error.status) }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
+        Response(status: status, headers: headerFields, body: .init(byteBuffer: body))
+    }
+
+    var headerFields: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json"]
         if let retryAfter = error.retryAfter { headers[.retryAfter] = String(retryAfter) }
         for (name, value) in error.headers {
             if let field = HTTPField.Name(name) { headers[field] = value }
         }
-        let body = (try? JSONEncoder.wire.encode(ErrorResponse(code: error.code, message: error.message))) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
+    }
+
+    var body: ByteBuffer {
+        ByteBuffer(bytes: (try? JSONEncoder.wire.encode(ErrorResponse(code: error.code, message: error.message))) ?? Data())
     }
 }
 

@@ -1,0 +1,420 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdCore
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOHTTPTypes
+import Synchronization
+import TidingsCore
+import TidingsStore
+
+/// A poll that must wait, as `UpdatesController` hands it to the poll lane: everything
+/// needed to answer it later.
+struct ParkedPoll: Sendable {
+    let ticket: UpdateHub.Ticket
+    let since: Int64
+    let limit: Int
+    /// The read made after registering; it answers a timeout or shutdown.
+    let lastRead: UpdatesBatch
+}
+
+/// Present (task-local) while the poll lane runs a request through the router: a poll
+/// that must wait parks here instead of suspending its handler.
+final class PollParking: Sendable {
+    @TaskLocal static var current: PollParking?
+    private let parked = Mutex<ParkedPoll?>(nil)
+
+    func park(_ poll: ParkedPoll) { parked.withLock { $0 = poll } }
+
+    func take() -> ParkedPoll? {
+        parked.withLock { parked in
+            defer { parked = nil }
+            return parked
+        }
+    }
+}
+
+/// What every connection's lane shares: the router, the hub and the database.
+struct PollLane: Sendable {
+    let responder: @Sendable (Request, Channel) async -> Response
+    let database: AppDatabase
+    let hub: UpdateHub
+    let idleTimeout: TimeAmount
+    let logger: Logger
+
+    /// `/v1/users/{user_id}/feeds/{channel_id}/updates`, the only path the lane serves.
+    static func isPollPath(_ path: String?) -> Bool {
+        guard let path else { return false }
+        let route = path.prefix { $0 != "?" }
+        let segments = route.split(separator: "/", omittingEmptySubsequences: false)
+        return segments.count == 7 && segments[0].isEmpty && segments[1] == "v1" && segments[2] == "users"
+            && !segments[3].isEmpty && segments[4] == "feeds" && !segments[5].isEmpty && segments[6] == "updates"
+    }
+}
+
+/// Serves long polls on a connection without Hummingbird's per-connection task, so a
+/// waiting poll costs a hub slot and this handler, not a suspended task (STACK-NOTES §3:
+/// a Hummingbird keep-alive connection alone holds about 24 KiB).
+///
+/// Each request goes through the same router as every other (auth, validation, errors,
+/// metrics). A poll that has to wait parks its ticket here; the hub's signal then answers
+/// it from the event loop. The first request that is not a poll hands the connection to
+/// Hummingbird for good: the handler completes the connection's setup with the framework's
+/// own async channel, replays what it buffered and leaves the pipeline.
+final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundOut = HTTPResponsePart
+
+    private enum State {
+        /// Between requests.
+        case idle
+        /// A poll's head arrived; waiting for its end.
+        case reading(HTTPRequest)
+        /// The router or a re-read is working on the poll.
+        case running
+        /// Waiting on the hub, with no task.
+        case parked(ParkedPoll)
+        /// Given to Hummingbird; this handler only passes parts on.
+        case handedOff
+        case closed
+    }
+
+    private let lane: PollLane
+    private let handoff: @Sendable (Channel) throws -> HTTP1Channel.Value
+    private let promise: EventLoopPromise<HTTP1Channel.Value>
+    private var state = State.idle
+    /// Parts that arrived while a poll was in progress (pipelining), answered after it.
+    private var pending: [HTTPRequestPart] = []
+    private var closeAfterResponse = false
+    private var idleTimer: Scheduled<Void>?
+    private var setupCompleted = false
+    /// Most parts buffered behind a poll before the connection is dropped.
+    private static let maxPending = 64
+
+    init(
+        lane: PollLane, promise: EventLoopPromise<HTTP1Channel.Value>,
+        handoff: @escaping @Sendable (Channel) throws -> HTTP1Channel.Value
+    ) {
+        self.lane = lane
+        self.promise = promise
+        self.handoff = handoff
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { armIdleTimer(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armIdleTimer(context)
+        context.fireChannelActive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let part = unwrapInboundIn(data)
+        switch state {
+        case .handedOff:
+            context.fireChannelRead(data)
+        case .closed:
+            break
+        case .idle where pending.isEmpty, .reading:
+            process(part, context: context)
+        case .idle, .running, .parked:
+            pending.append(part)
+            if pending.count > Self.maxPending { context.close(promise: nil) }
+        }
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        switch (state, event) {
+        case (.handedOff, _):
+            context.fireUserInboundEventTriggered(event)
+        case (_, ChannelEvent.inputClosed):
+            // The client went away (or will send nothing more): a waiting poll is dropped now.
+            context.close(promise: nil)
+        case (.idle, is ChannelShouldQuiesceEvent):
+            context.close(promise: nil)
+        case (_, is ChannelShouldQuiesceEvent):
+            // The shutdown answers a waiting poll through the hub; close after that answer.
+            closeAfterResponse = true
+        default:
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        disarmIdleTimer()
+        switch state {
+        case .handedOff:
+            context.fireChannelInactive()
+            return
+        case .parked(let poll):
+            lane.hub.release(poll.ticket)
+        default:
+            break
+        }
+        state = .closed
+        if !setupCompleted {
+            setupCompleted = true
+            promise.fail(ChannelError.ioOnClosedChannel)
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        guard case .handedOff = state else {
+            // A malformed request: answer 400 and close, as Hummingbird does.
+            if error is HTTPParserError, case .idle = state {
+                closeAfterResponse = true
+                write(HTTPResponse(status: .badRequest), body: ByteBuffer(), context: context)
+            } else {
+                context.close(promise: nil)
+            }
+            return
+        }
+        context.fireErrorCaught(error)
+    }
+
+    // MARK: requests
+
+    private func process(_ part: HTTPRequestPart, context: ChannelHandlerContext) {
+        switch (state, part) {
+        case (.idle, .head(let head)):
+            if head.method == .get, PollLane.isPollPath(head.path) {
+                disarmIdleTimer()
+                state = .reading(head)
+            } else {
+                handOff(startingWith: [part], context: context)
+            }
+        case (.reading, .body):
+            break  // a GET's body means nothing to a poll
+        case (.reading(let head), .end):
+            state = .running
+            if head.headerFields[.connection]?.lowercased() == "close" { closeAfterResponse = true }
+            route(head, context: context)
+        default:
+            context.close(promise: nil)
+        }
+    }
+
+    /// Runs the poll through the router in a short task; it either answers or parks.
+    private func route(_ head: HTTPRequest, context: ChannelHandlerContext) {
+        let lane = self.lane
+        let channel = context.channel
+        let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
+        Task { [lane, channel, handler] in await PollLaneTasks.route(head, lane: lane, channel: channel, handler: handler) }
+    }
+
+
+    fileprivate func park(_ poll: ParkedPoll, channel: Channel) {
+        guard case .running = state else {
+            lane.hub.release(poll.ticket)  // the client left while the poll was routed
+            return
+        }
+        state = .parked(poll)
+        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        lane.hub.wait(poll.ticket) { outcome in
+            channel.eventLoop.execute { handler.value.signalled(outcome, channel: channel) }
+        }
+    }
+
+    private func signalled(_ outcome: UpdateHub.Outcome, channel: Channel) {
+        guard case .parked(let poll) = state else { return }
+        switch outcome {
+        case .woken:
+            state = .running
+            reread(poll, channel: channel)
+        case .timedOut, .shutdown:
+            lane.hub.release(poll.ticket)
+            state = .running
+            answer(poll.lastRead, feed: poll.ticket.feed, channel: channel)
+        case .cancelled:
+            lane.hub.release(poll.ticket)
+            state = .closed
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Reads the stream again after a wake-up: events answer the poll, none parks it again
+    /// (the ticket stayed registered, so nothing committed meanwhile is missed).
+    private func reread(_ poll: ParkedPoll, channel: Channel) {
+        let lane = self.lane
+        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        Task { [lane, channel, handler] in await PollLaneTasks.reread(poll, lane: lane, channel: channel, handler: handler) }
+    }
+
+
+    fileprivate func answer(_ batch: UpdatesBatch, feed: FeedKey, channel: Channel) {
+        do {
+            let body = try UpdatesController.body(batch, feed: feed)
+            answer(HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"]), body: body, channel: channel)
+        } catch {
+            let (head, body) = Self.errorParts(error)
+            answer(head, body: body, channel: channel)
+        }
+    }
+
+    fileprivate func answer(_ head: HTTPResponse, body: ByteBuffer, channel: Channel) {
+        guard case .running = state, let context = try? channel.pipeline.syncOperations.context(handler: self) else {
+            return
+        }
+        write(head, body: body, context: context)
+    }
+
+    /// Writes a whole response, then serves what was pipelined behind it or waits for the
+    /// next request.
+    private func write(_ head: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext) {
+        var head = head
+        head.headerFields[.contentLength] = String(body.readableBytes)
+        head.headerFields[.date] = HTTPDate.now
+        head.headerFields[.server] = "tidings"
+        if closeAfterResponse { head.headerFields[.connection] = "close" }
+        context.write(wrapOutboundOut(.head(head)), promise: nil)
+        if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
+        if closeAfterResponse {
+            state = .closed
+            context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
+                channel.close(promise: nil)
+            }
+            return
+        }
+        context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        state = .idle
+        armIdleTimer(context)
+        while case .idle = state, !pending.isEmpty {
+            process(pending.removeFirst(), context: context)
+        }
+    }
+
+    /// Gives the connection to Hummingbird: its connection-state handler and async channel
+    /// go in after this handler, receive what was buffered, and this handler leaves.
+    private func handOff(startingWith parts: [HTTPRequestPart], context: ChannelHandlerContext) {
+        disarmIdleTimer()
+        state = .handedOff
+        setupCompleted = true
+        let value: HTTP1Channel.Value
+        do {
+            value = try handoff(context.channel)
+        } catch {
+            promise.fail(error)
+            context.close(promise: nil)
+            return
+        }
+        for part in parts + pending { context.fireChannelRead(wrapInboundOut(part)) }
+        pending = []
+        context.fireChannelReadComplete()
+        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
+        promise.succeed(value)
+    }
+
+    private func armIdleTimer(_ context: ChannelHandlerContext) {
+        disarmIdleTimer()
+        let channel = context.channel
+        idleTimer = context.eventLoop.scheduleTask(in: lane.idleTimeout) { channel.close(promise: nil) }
+    }
+
+    private func disarmIdleTimer() {
+        idleTimer?.cancel()
+        idleTimer = nil
+    }
+
+    // MARK: helpers
+
+    /// A router response as one head and one buffer.
+    static func collect(_ response: Response) async -> (HTTPResponse, ByteBuffer) {
+        let collector = BodyCollector()
+        do {
+            try await response.body.write(collector.writer)
+        } catch {
+            return (HTTPResponse(status: .internalServerError), ByteBuffer())
+        }
+        return (response.head, collector.buffer.value)
+    }
+
+    static func errorParts(_ error: Error) -> (HTTPResponse, ByteBuffer) {
+        let tidingsError = (error as? TidingsError) ?? .internalError
+        let response = TidingsErrorResponse(tidingsError)
+        return (HTTPResponse(status: response.status, headerFields: response.headerFields), response.body)
+    }
+}
+
+/// The lane's short tasks: routing a poll, re-reading the stream after a wake-up.
+enum PollLaneTasks {
+    static func route(
+        _ head: HTTPRequest, lane: PollLane, channel: Channel, handler: NIOLoopBound<PollLaneHandler>
+    ) async {
+        let parking = PollParking()
+        let response = await PollParking.$current.withValue(parking) {
+            await lane.responder(Request(head: head, body: RequestBody(buffer: ByteBuffer())), channel)
+        }
+        if let parked = parking.take() {
+            channel.eventLoop.execute { handler.value.park(parked, channel: channel) }
+            return
+        }
+        let (responseHead, body) = await PollLaneHandler.collect(response)
+        channel.eventLoop.execute { handler.value.answer(responseHead, body: body, channel: channel) }
+    }
+
+    static func reread(
+        _ poll: ParkedPoll, lane: PollLane, channel: Channel, handler: NIOLoopBound<PollLaneHandler>
+    ) async {
+        let batch: UpdatesBatch
+        do {
+            batch = try await lane.database.updates(of: poll.ticket.feed, since: poll.since, limit: poll.limit)
+        } catch {
+            lane.hub.release(poll.ticket)
+            let (head, body) = PollLaneHandler.errorParts(error)
+            channel.eventLoop.execute { handler.value.answer(head, body: body, channel: channel) }
+            return
+        }
+        channel.eventLoop.execute {
+            if batch.events.isEmpty {
+                handler.value.park(
+                    ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch),
+                    channel: channel)
+            } else {
+                lane.hub.release(poll.ticket)
+                handler.value.answer(batch, feed: poll.ticket.feed, channel: channel)
+            }
+        }
+    }
+}
+
+/// Collects a response body written through Hummingbird's `ResponseBodyWriter`.
+private struct BodyCollector {
+    final class Box: @unchecked Sendable {
+        var value = ByteBuffer()
+    }
+    let buffer = Box()
+
+    struct Writer: ResponseBodyWriter {
+        let box: Box
+        mutating func write(_ buffer: ByteBuffer) async throws {
+            var buffer = buffer
+            box.value.writeBuffer(&buffer)
+        }
+        consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}
+    }
+
+    var writer: Writer { Writer(box: buffer) }
+}
+
+/// The `Date` header value (RFC 9110 IMF-fixdate), formatted once per second.
+enum HTTPDate {
+    private static let cache = Mutex<(second: Int, text: String)>((0, ""))
+
+    static var now: String {
+        var seconds = time(nil)
+        return cache.withLock { cache in
+            if cache.second != seconds {
+                var parts = tm()
+                gmtime_r(&seconds, &parts)
+                var buffer = [CChar](repeating: 0, count: 40)
+                let count = strftime(&buffer, buffer.count, "%a, %d %b %Y %H:%M:%S GMT", &parts)
+                cache = (seconds, String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self))
+            }
+            return cache.text
+        }
+    }
+}
