@@ -121,7 +121,7 @@ public struct BulkBench: Sendable {
     /// time from writing its request to reading the answer that said it was over.
     func markAllRead(generator: LoadGenerator) async throws -> (Report.Operation, (NIODeadline, NIODeadline)) {
         let target = generator.target
-        let connection = try await generator.connect()
+        let connection = ConnectionSlot(generator: generator)
         defer { connection.close() }
         let body = try JSONCoding.encodedBuffer(BulkRequest(userIDs: [user]))
         let started = try await connection.expectSuccess(

@@ -85,18 +85,16 @@ public struct ClosedLoop: Sendable {
         request: @Sendable (Int) -> BenchRequest, accept: @Sendable (Int, BenchResponse) -> String?
     ) async -> Outcome {
         var outcome = Outcome()
-        var connection: BenchConnection? = first
+        let connection = ConnectionSlot(generator: generator, connection: first)
+        defer { connection.close() }
         var failuresInARow = 0
-        defer { connection?.close() }
         while failuresInARow < 3 {
             if let stop = limit.stop, stop.isSet { break }
             if let end, NIODeadline.now() >= end { break }
             let index = next.take()
             if let requests = limit.requests, index >= requests { break }
             do {
-                let current = try await connectionToUse(connection)
-                connection = current
-                let response = try await current.send(request(index))
+                let response = try await connection.send(request(index))
                 if !response.isSuccess {
                     outcome.failures.add(response)
                     failuresInARow += 1
@@ -113,18 +111,10 @@ public struct ClosedLoop: Sendable {
                 }
             } catch {
                 outcome.failures.add(error)
-                connection?.close()
-                connection = nil
                 failuresInARow += 1
             }
         }
         return outcome
-    }
-
-    private func connectionToUse(_ connection: BenchConnection?) async throws -> BenchConnection {
-        if let connection, connection.isActive { return connection }
-        connection?.close()
-        return try await generator.connect()
     }
 }
 

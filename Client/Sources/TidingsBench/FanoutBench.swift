@@ -79,7 +79,7 @@ public struct FanoutBench: Sendable {
         let cursors = try await self.cursors(of: users, generator: generator)
         setup.cursorsS = seconds(NIODeadline.now() - cursorsStart)
 
-        let gauge = try await OpenPollsGauge(generator: generator)
+        let gauge = OpenPollsGauge(generator: generator)
         defer { gauge.close() }
         let baseline = try await gauge.read()
         let early = PollAnswers()

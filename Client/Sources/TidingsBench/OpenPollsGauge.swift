@@ -2,12 +2,12 @@ import NIOCore
 
 /// The server's `tidings_open_polls` gauge, read from `GET /metrics` on its own connection:
 /// how a benchmark knows its polls are all waiting before it publishes (no fixed sleeps).
-public struct OpenPollsGauge: Sendable {
-    let connection: BenchConnection
-    let path: String
+public final class OpenPollsGauge {
+    private let connection: ConnectionSlot
+    private let path: String
 
-    public init(generator: LoadGenerator) async throws {
-        connection = try await generator.connect()
+    public init(generator: LoadGenerator) {
+        connection = ConnectionSlot(generator: generator)
         path = generator.target.metricsPath
     }
 

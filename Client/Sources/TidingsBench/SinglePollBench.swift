@@ -21,12 +21,10 @@ public struct SinglePollBench: Sendable {
 
     public func run(on generator: LoadGenerator) async throws -> Report {
         let target = generator.target
-        let gauge = try await OpenPollsGauge(generator: generator)
-        var poll = try await generator.connect()
-        let create = try await generator.connect()
+        let gauge = OpenPollsGauge(generator: generator)
+        let create = ConnectionSlot(generator: generator)
         defer {
             gauge.close()
-            poll.close()
             create.close()
         }
         let createPath = target.createPath(channel: channel)
@@ -34,14 +32,15 @@ public struct SinglePollBench: Sendable {
         let now = BenchRequest(.GET, target.updatesPath(user: user, channel: channel, since: nil, timeout: 0))
         var cursor = try PollAnswers.cursor(of: try await create.expectSuccess(now))
         let baseline = try await gauge.read()
-        let holdSeconds = 60
         var latency = LatencyRecorder()
         var lost = 0
         for repetition in 0..<repetitions {
-            // The previous poll has left the server's count before the next one is opened.
+            // The previous poll has left the server's count before the next one is opened,
+            // on a new connection (the server may close one after answering a poll).
             try await gauge.wait(atMost: baseline, timeout: gaugeTimeout, interval: .milliseconds(1))
-            if !poll.isActive { poll = try await generator.connect() }
-            let path = target.updatesPath(user: user, channel: channel, since: cursor, timeout: holdSeconds)
+            let poll = try await generator.connect()
+            defer { poll.close() }
+            let path = target.updatesPath(user: user, channel: channel, since: cursor, timeout: 60)
             let answered = PollAnswers()
             let future = poll.start(BenchRequest(.GET, path, timeout: deadline))
             answered.watch(future)
