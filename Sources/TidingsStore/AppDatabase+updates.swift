@@ -3,13 +3,41 @@ import TidingsAPI
 import TidingsCore
 
 /// What a long poll answers with: events after a position, and the feed's counts, all
-/// from one snapshot.
+/// from one snapshot. Kept as read, so the answer is written straight to JSON.
 public struct UpdatesBatch: Sendable {
-    public var events: [FeedEvent]
+    public let feed: FeedKey
+    let entries: [UpdateStream.Entry]
     /// The position to resume from: the last returned event's, or the one asked for.
     public var position: Int64
     public var hasMore: Bool
     public var counts: FeedCounts
+
+    /// Whether there is no event to answer with.
+    public var isEmpty: Bool { entries.isEmpty }
+
+    /// The events as wire values (their content decoded).
+    public func events() throws -> [FeedEvent] {
+        var decoder = ContentDecoder()
+        return try entries.map { entry in
+            let id = String(entry.position)
+            let insertedAt = Timestamp(milliseconds: entry.insertedAt).rfc3339
+            if let message = entry.message {
+                return FeedEvent(
+                    id: id, type: entry.kind == .messageCreated ? .messageCreated : .messageUpdated,
+                    insertedAt: insertedAt, message: try decoder.item(message, feed: feed))
+            }
+            return FeedEvent(
+                id: id, type: .feedBulkUpdated, insertedAt: insertedAt,
+                bulk: FeedEvent.Bulk(action: entry.bulkAction ?? "", rows: entry.bulkRows ?? 0))
+        }
+    }
+
+    /// The answer in the shape of `UpdatesResponse`, written without decoding content.
+    public func json() -> [UInt8] {
+        var writer = JSONWriter()
+        writer.updates(self)
+        return writer.bytes
+    }
 }
 
 extension AppDatabase {
@@ -21,67 +49,96 @@ extension AppDatabase {
             let head = try UpdateStream.head(db)
             guard let row = try FeedReader.feedRow(feed, db: db) else {
                 return UpdatesBatch(
-                    events: [], position: since ?? head, hasMore: false,
+                    feed: feed, entries: [], position: since ?? head, hasMore: false,
                     counts: FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0))
             }
             let counts = FeedCounts(
                 totalCount: row.all.totalCount - row.archived.totalCount,
                 unreadCount: row.all.unreadCount - row.archived.unreadCount,
                 unseenCount: row.all.unseenCount - row.archived.unseenCount)
-            guard let since else { return UpdatesBatch(events: [], position: head, hasMore: false, counts: counts) }
+            guard let since else {
+                return UpdatesBatch(feed: feed, entries: [], position: head, hasMore: false, counts: counts)
+            }
             if since < row.prunedThrough { throw TidingsError.cursorExpired }
-            let (events, last, hasMore) = try UpdateStream.events(
-                feed: feed, feedID: row.id, after: since, limit: limit, db: db)
-            return UpdatesBatch(events: events, position: last ?? since, hasMore: hasMore, counts: counts)
+            let (entries, hasMore) = try UpdateStream.entries(feedID: row.id, after: since, limit: limit, db: db)
+            return UpdatesBatch(
+                feed: feed, entries: entries, position: entries.last?.position ?? since, hasMore: hasMore,
+                counts: counts)
         }
     }
 }
 
 extension UpdateStream {
-    /// Events of one feed after `position`, with the current state of their messages, the
-    /// position of the last entry read, and whether more remain.
-    static func events(feed: FeedKey, feedID: Int64, after position: Int64, limit: Int, db: Database) throws
-        -> ([FeedEvent], Int64?, Bool)
-    {
-        let rows = try Row.fetchAll(
+    /// One stream entry with the current state of its message, if it has one.
+    struct Entry: Sendable {
+        var position: Int64
+        var kind: Kind
+        var insertedAt: Int64
+        var bulkAction: String?
+        var bulkRows: Int?
+        var message: MessageRow?
+    }
+
+    /// Entries of one feed after `position` (at most `limit`, oldest first) and whether
+    /// more remain: one prepared statement, messages joined in.
+    static func entries(feedID: Int64, after position: Int64, limit: Int, db: Database) throws -> ([Entry], Bool) {
+        let rows = try Row.fetchCursor(
             db.cachedStatement(
                 sql: """
-                    SELECT position, kind, message_seq, bulk_action, bulk_rows, inserted_at FROM feed_update
-                    WHERE feed_id = ? AND position > ? ORDER BY position LIMIT ?
+                    SELECT u.position, u.kind, u.inserted_at, u.bulk_action, u.bulk_rows, \(MessageRow.selection)
+                    FROM feed_update u
+                    LEFT JOIN message m ON m.seq = u.message_seq
+                    LEFT JOIN message_content c ON c.id = m.content_id
+                    WHERE u.feed_id = ? AND u.position > ? ORDER BY u.position LIMIT ?
                     """), arguments: [feedID, position, limit + 1])
-        let page = rows.prefix(limit)
-        let sequences = Set(page.compactMap { $0[2] as Int64? })
-        var messages = [Int64: MessageRow]()
-        if !sequences.isEmpty {
-            let marks = Array(repeating: "?", count: sequences.count).joined(separator: ",")
-            for row in try Row.fetchAll(
-                db, sql: "SELECT \(MessageRow.selection) FROM \(MessageRow.join) WHERE m.seq IN (\(marks))",
-                arguments: StatementArguments(Array(sequences)))
-            {
-                let message = MessageRow(row: row)
-                messages[message.sequence] = message
+        var entries = [Entry]()
+        var hasMore = false
+        while let row = try rows.next() {
+            if entries.count == limit {
+                hasMore = true
+                break
             }
-        }
-        var decoder = ContentDecoder()
-        var events = [FeedEvent]()
-        for row in page {
             let kind = Kind(rawValue: row[1]) ?? .messageUpdated
-            let insertedAt = Timestamp(milliseconds: row[5]).rfc3339
-            let id = String(row[0] as Int64)
-            switch kind {
-            case .feedBulkUpdated:
-                events.append(
-                    FeedEvent(
-                        id: id, type: .feedBulkUpdated, insertedAt: insertedAt,
-                        bulk: FeedEvent.Bulk(action: row[3] ?? "", rows: row[4] ?? 0)))
-            case .messageCreated, .messageUpdated:
-                guard let sequence = row[2] as Int64?, let message = messages[sequence] else { continue }
-                events.append(
-                    FeedEvent(
-                        id: id, type: kind == .messageCreated ? .messageCreated : .messageUpdated, insertedAt: insertedAt,
-                        message: try decoder.item(message, feed: feed)))
-            }
+            let hasMessage = kind != .feedBulkUpdated && !row.hasNull(atIndex: 5)
+            // An entry whose message is gone has nothing to show.
+            if kind != .feedBulkUpdated && !hasMessage { continue }
+            entries.append(
+                Entry(
+                    position: row[0], kind: kind, insertedAt: row[2], bulkAction: row[3], bulkRows: row[4],
+                    message: hasMessage ? MessageRow(row: row, offset: 5) : nil))
         }
-        return (events, page.last.map { $0[0] as Int64 }, rows.count > limit)
+        return (entries, hasMore)
+    }
+}
+
+extension JSONWriter {
+    /// A poll's answer, in the shape of `UpdatesResponse`.
+    mutating func updates(_ batch: UpdatesBatch) {
+        raw("{"); key("events"); raw("[")
+        for (index, entry) in batch.entries.enumerated() {
+            if index > 0 { raw(",") }
+            raw("{"); key("id"); string(String(entry.position)); raw(",")
+            key("type")
+            switch entry.kind {
+            case .messageCreated: string("message.created")
+            case .messageUpdated: string("message.updated")
+            case .feedBulkUpdated: string("feed.bulk_updated")
+            }
+            raw(","); key("inserted_at"); time(entry.insertedAt); raw(",")
+            if let message = entry.message {
+                key("message"); item(message, feed: batch.feed)
+            } else {
+                key("bulk"); raw("{"); key("action"); string(entry.bulkAction ?? ""); raw(",")
+                key("rows"); raw(String(entry.bulkRows ?? 0)); raw("}")
+            }
+            raw("}")
+        }
+        raw("],"); key("cursor"); string(FeedCursor(kind: .update, feed: batch.feed, position: batch.position).encoded)
+        raw(","); key("has_more"); raw(batch.hasMore ? "true" : "false")
+        raw(","); key("meta"); raw("{")
+        key("total_count"); raw(String(batch.counts.totalCount)); raw(",")
+        key("unread_count"); raw(String(batch.counts.unreadCount)); raw(",")
+        key("unseen_count"); raw(String(batch.counts.unseenCount))
+        raw("}}")
     }
 }

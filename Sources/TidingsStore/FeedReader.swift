@@ -83,7 +83,7 @@ struct FeedReader {
             SELECT \(MessageRow.selection) FROM \(MessageRow.join)
             WHERE \(condition.sql) ORDER BY m.seq \(ascending ? "ASC" : "DESC") LIMIT \(query.pageSize)
             """
-        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: condition.arguments).map(MessageRow.init)
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: condition.arguments).map { MessageRow(row: $0) }
         return ascending ? rows.reversed() : rows
     }
 

@@ -29,22 +29,23 @@ struct MessageRow {
     var dataJSON: String
     var blocksJSON: String
 
-    init(row: Row) {
-        sequence = row[0]
-        token = row[1]
-        insertedAt = row[2]
-        updatedAt = row[3]
-        seenAt = row[4]
-        readAt = row[5]
-        interactedAt = row[6]
-        archivedAt = row[7]
-        linkClickedAt = row[8]
-        source = row[9]
-        tenant = row[10]
-        contentID = row[11]
-        actorsJSON = row[12]
-        dataJSON = row[13]
-        blocksJSON = row[14]
+    /// Reads the columns of `selection`, starting at column `offset`.
+    init(row: Row, offset: Int = 0) {
+        sequence = row[offset]
+        token = row[offset + 1]
+        insertedAt = row[offset + 2]
+        updatedAt = row[offset + 3]
+        seenAt = row[offset + 4]
+        readAt = row[offset + 5]
+        interactedAt = row[offset + 6]
+        archivedAt = row[offset + 7]
+        linkClickedAt = row[offset + 8]
+        source = row[offset + 9]
+        tenant = row[offset + 10]
+        contentID = row[offset + 11]
+        actorsJSON = row[offset + 12]
+        dataJSON = row[offset + 13]
+        blocksJSON = row[offset + 14]
     }
 }
 

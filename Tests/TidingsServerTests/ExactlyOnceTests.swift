@@ -52,7 +52,7 @@ struct ExactlyOnceTests {
             }
             #expect(positions == positions.sorted() && Set(positions).count == positions.count)
             let stored = try await dependencies.database.updates(of: .init(userID: "ann", channelID: "in-app"), since: 0, limit: 500_000)
-            #expect(positions.count == stored.events.count)
+            #expect(try positions.count == stored.events().count)
             let page = try await client.send(.get, "/v1/users/ann/feeds/in-app?mark_seen=false").decode(FeedPage.self)
             let final = try await client.send(.get, path + "?since=\(cursor)&timeout=0").decode(UpdatesResponse.self)
             #expect(final.meta == FeedCounts(totalCount: page.meta.totalCount, unreadCount: page.meta.unreadCount, unseenCount: page.meta.unseenCount))

@@ -67,7 +67,7 @@ struct UpdatesController: Sendable {
             hub.release(ticket)
             throw error
         }
-        guard batch.events.isEmpty else {
+        guard batch.isEmpty else {
             hub.release(ticket)
             return try response(batch, feed: ticket.feed)
         }
@@ -80,7 +80,7 @@ struct UpdatesController: Sendable {
     private func waitForEvents(_ ticket: UpdateHub.Ticket, since: Int64, limit: Int) async throws -> UpdatesBatch {
         while true {
             let batch = try await database.updates(of: ticket.feed, since: since, limit: limit)
-            if !batch.events.isEmpty { return batch }
+            if !batch.isEmpty { return batch }
             switch await hub.wait(ticket) {
             case .woken: continue
             case .timedOut, .shutdown: return batch
@@ -103,17 +103,12 @@ struct UpdatesController: Sendable {
     private func response(_ batch: UpdatesBatch, feed: FeedKey) throws -> Response {
         Response(
             status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: try Self.body(batch, feed: feed)))
+            body: .init(byteBuffer: Self.body(batch)))
     }
 
     /// The JSON answer to a poll (shared with the poll lane, which writes it without a route).
-    static func body(_ batch: UpdatesBatch, feed: FeedKey) throws -> ByteBuffer {
-        ByteBuffer(
-            bytes: try JSONEncoder.wire.encode(
-                UpdatesResponse(
-                    events: batch.events,
-                    cursor: FeedCursor(kind: .update, feed: feed, position: batch.position).encoded,
-                    hasMore: batch.hasMore, meta: batch.counts)))
+    static func body(_ batch: UpdatesBatch) -> ByteBuffer {
+        ByteBuffer(bytes: batch.json())
     }
 
     /// `timeout` in seconds (default 25, capped at 60, 0 = don't wait) and `limit` (1–500).

@@ -228,7 +228,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .timedOut, .shutdown:
             lane.hub.release(poll.ticket)
             state = .running
-            answer(poll.lastRead, feed: poll.ticket.feed, channel: channel)
+            answer(poll.lastRead, channel: channel)
         case .cancelled:
             lane.hub.release(poll.ticket)
             state = .closed
@@ -245,14 +245,9 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
 
-    fileprivate func answer(_ batch: UpdatesBatch, feed: FeedKey, channel: Channel) {
-        do {
-            let body = try UpdatesController.body(batch, feed: feed)
-            answer(HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"]), body: body, channel: channel)
-        } catch {
-            let (head, body) = Self.errorParts(error)
-            answer(head, body: body, channel: channel)
-        }
+    fileprivate func answer(_ batch: UpdatesBatch, channel: Channel) {
+        let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
+        answer(head, body: UpdatesController.body(batch), channel: channel)
     }
 
     fileprivate func answer(_ head: HTTPResponse, body: ByteBuffer, channel: Channel) {
@@ -369,13 +364,13 @@ enum PollLaneTasks {
             return
         }
         channel.eventLoop.execute {
-            if batch.events.isEmpty {
+            if batch.isEmpty {
                 handler.value.park(
                     ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch),
                     channel: channel)
             } else {
                 lane.hub.release(poll.ticket)
-                handler.value.answer(batch, feed: poll.ticket.feed, channel: channel)
+                handler.value.answer(batch, channel: channel)
             }
         }
     }
