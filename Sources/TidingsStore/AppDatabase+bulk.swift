@@ -5,7 +5,7 @@ import TidingsCore
 
 extension AppDatabase {
     /// Rows changed per write transaction: short enough that other writers never wait long.
-    public static let bulkChunkRows = 1000
+    public static let bulkChunkRows = BulkLimits.standard.rows
 
     /// Records a bulk operation and counts what it will change. It does nothing yet:
     /// `runBulk` (inside the request or in the background) does the work.
@@ -13,27 +13,65 @@ extension AppDatabase {
         _ action: EngagementAction, channelID: String, filter: BulkFilter, createdBy user: String?,
         now: Timestamp = .now()
     ) async throws -> BulkOperation {
+        try await startBulk(action, channelID: channelID, filter: filter, createdBy: user, walk: nil, now: now)
+    }
+
+    /// `walk` forces how the operation walks the messages (tests); nil chooses: feed by feed
+    /// for named users or a channel holding under a quarter of all messages, else the whole
+    /// table in seq order (physical order, so each chunk rewrites few pages).
+    func startBulk(
+        _ action: EngagementAction, channelID: String, filter: BulkFilter, createdBy user: String?,
+        walk: BulkWalk?, now: Timestamp = .now()
+    ) async throws -> BulkOperation {
         let filterJSON = String(decoding: try JSONEncoder().encode(filter), as: UTF8.self)
-        let (maxSeq, estimate) = try await pool.read { db in
+        let (maxSeq, estimate, channelRows) = try await pool.read { db in
             let maxSeq = try Int64.fetchOne(db, sql: "SELECT max(seq) FROM message") ?? 0
-            let condition = filter.conditions(channelID: channelID, action: action)
-            let count = try Int.fetchOne(
-                db, sql: "SELECT count(*) FROM message m WHERE \(condition.sql) AND m.seq <= ?",
-                arguments: condition.arguments + [maxSeq]) ?? 0
-            return (maxSeq, count)
+            let estimate = try Self.matchingRows(action, channelID: channelID, filter: filter, maxSeq: maxSeq, db: db)
+            let channelRows =
+                filter.userIDs != nil || walk != nil
+                ? 0
+                : try Int64.fetchOne(
+                    db, sql: "SELECT coalesce(sum(total_all), 0) FROM feed WHERE channel_id = ?", arguments: [channelID]
+                )
+                    ?? 0
+            return (maxSeq, estimate, channelRows)
         }
+        let byFeed = walk.map { $0 == .byFeed } ?? (filter.userIDs != nil || channelRows * 4 < maxSeq)
         let token = Int64.random(in: Int64.min...Int64.max)
         let sequence = try await pool.write { db in
             try db.execute(
                 sql: """
                     INSERT INTO bulk_operation (token, action, channel_id, filter, created_by, status,
-                        estimated_total_rows, max_seq, inserted_at)
-                    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?)
+                        estimated_total_rows, max_seq, feed_cursor, inserted_at)
+                    VALUES (?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?)
                     """,
-                arguments: [token, action.rawValue, channelID, filterJSON, user, estimate, maxSeq, now.milliseconds])
+                arguments: [
+                    token, action.rawValue, channelID, filterJSON, user, estimate, maxSeq, byFeed ? Int64(0) : nil,
+                    now.milliseconds,
+                ])
             return db.lastInsertedRowID
         }
         return try await bulkOperation(sequence: sequence) ?? { throw TidingsError.internalError }()
+    }
+
+    /// How many messages up to `maxSeq` match and need the change: from the feed counters
+    /// when only the feed, the flag and `archived` restrict them, else by counting rows.
+    static func matchingRows(
+        _ action: EngagementAction, channelID: String, filter: BulkFilter, maxSeq: Int64, db: Database,
+        fromCounters: Bool = true
+    ) throws -> Int {
+        if fromCounters, filter.isCountedByFeeds,
+            let perFeed = BulkFeedCounts.matchingRows(action, archived: filter.archivedScope(for: action))
+        {
+            let feeds = filter.feedSet(channelID: channelID)
+            return try Int.fetchOne(
+                db, sql: "SELECT coalesce(sum(\(perFeed)), 0) FROM feed WHERE \(feeds.sql)", arguments: feeds.arguments)
+                ?? 0
+        }
+        let condition = filter.conditions(channelID: channelID, action: action)
+        return try Int.fetchOne(
+            db, sql: "SELECT count(*) FROM message m WHERE \(condition.sql) AND m.seq <= ?",
+            arguments: condition.arguments + [maxSeq]) ?? 0
     }
 
     /// Works through an operation chunk by chunk until it completes or `shouldStop` says
@@ -41,32 +79,30 @@ extension AppDatabase {
     public func runBulk(_ id: String, shouldStop: @Sendable () -> Bool = { false }) async throws -> BulkOperation? {
         guard let parsed = MessageID(id, prefix: MessageID.bulkPrefix) else { return nil }
         while !shouldStop() {
-            guard try await runBulkChunk(parsed.sequence) else { break }
+            guard try await runBulkChunk(parsed.sequence) else {
+                try await completeBulk(parsed.sequence)
+                break
+            }
         }
         return try await bulkOperation(sequence: parsed.sequence)
     }
 
-    /// One short write transaction: changes up to `bulkChunkRows` rows with their timeline
-    /// events, or — when none remain — appends one `feed.bulk_updated` per affected feed
-    /// and completes. Returns whether more work remains.
-    func runBulkChunk(_ sequence: Int64, now: Timestamp = .now()) async throws -> Bool {
+    /// One short write transaction (see `BulkJob.runChunk`). Returns whether more work
+    /// remains; false also when the operation is not running.
+    func runBulkChunk(_ sequence: Int64, limits: BulkLimits = .standard, now: Timestamp = .now()) async throws -> Bool {
         try await write { db in
-            guard let job = try BulkJob.load(sequence, db: db), job.status == "queued" || job.status == "processing"
-            else { return (false, []) }
-            let condition = job.filter.conditions(channelID: job.channelID, action: job.action)
-            let range = SQLCondition("m.seq > ? AND m.seq <= ?", [job.lastSeq, job.maxSeq])
-            let scoped = SQLCondition.all([condition, range])
-            let rows = try Row.fetchAll(
-                db, sql: "SELECT m.seq, m.feed_id FROM message m WHERE \(scoped.sql) ORDER BY m.seq LIMIT ?",
-                arguments: scoped.arguments + [Self.bulkChunkRows])
-            guard let first = rows.first, let last = rows.last else {
-                return (false, try job.complete(db: db, now: now))
-            }
-            try job.change(condition, from: first[0], through: last[0], db: db, now: now)
-            var perFeed = [Int64: Int]()
-            for row in rows { perFeed[row[1], default: 0] += 1 }
-            try job.recordProgress(rows: rows.count, lastSeq: last[0], perFeed: perFeed, db: db)
-            return (true, [])
+            guard var job = try BulkJob.load(sequence, db: db), job.isRunning else { return (false, []) }
+            return (try job.runChunk(limits: limits, db: db, now: now), [])
+        }
+    }
+
+    /// Once the walk is over: counts the rows per affected feed outside the write lock, then
+    /// appends one `feed.bulk_updated` per affected feed and completes, in one transaction.
+    func completeBulk(_ sequence: Int64, now: Timestamp = .now()) async throws {
+        let feeds = try await pool.read { db in try BulkJob.affectedFeeds(sequence, db: db) }
+        try await write { db in
+            guard let job = try BulkJob.load(sequence, db: db), job.isRunning else { return ((), []) }
+            return ((), try job.complete(feeds, db: db, now: now))
         }
     }
 

@@ -10,6 +10,9 @@ extension AppDatabase {
         migrator.registerMigration("v2: bulk operations") { db in
             try db.execute(sql: schemaV2)
         }
+        migrator.registerMigration("v3: bulk operations walk feeds and count feeds once per chunk") { db in
+            try db.execute(sql: schemaV3)
+        }
         return migrator
     }
 }
