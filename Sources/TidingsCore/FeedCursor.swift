@@ -27,16 +27,42 @@ public struct FeedCursor: Equatable, Sendable {
         bytes.append(kind.rawValue)
         withUnsafeBytes(of: feedFingerprint.bigEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: position.bigEndian) { bytes.append(contentsOf: $0) }
-        return Data(bytes).base64EncodedString()
-            .replacingOccurrences(of: "+", with: "-")
-            .replacingOccurrences(of: "/", with: "_")
-            .replacingOccurrences(of: "=", with: "")
+        return Self.base64URL(bytes)
+    }
+
+    private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Base64url without padding (RFC 4648 §5). Every poll answer and feed item carries a
+    /// cursor, so this stays off Foundation's string replacing.
+    static func base64URL(_ bytes: [UInt8]) -> String {
+        var output = [UInt8]()
+        output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        var index = 0
+        while index + 2 < bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            for shift in [18, 12, 6, 0] { output.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+            index += 3
+        }
+        let remaining = bytes.count - index
+        if remaining > 0 {
+            let chunk = UInt32(bytes[index]) << 16 | (remaining == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+            let shifts = remaining == 2 ? [18, 12, 6] : [18, 12]
+            for shift in shifts { output.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+        }
+        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes `text` as a cursor of `kind` for `feed`, or throws `invalid_cursor`.
     public static func decode(_ text: String, kind: Kind, feed: FeedKey) throws(TidingsError) -> FeedCursor {
         guard text.utf8.count == 23 else { throw .invalidCursor }
-        let base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/") + "="
+        let standard = text.utf8.map { byte -> UInt8 in
+            switch byte {
+            case UInt8(ascii: "-"): UInt8(ascii: "+")
+            case UInt8(ascii: "_"): UInt8(ascii: "/")
+            default: byte
+            }
+        }
+        let base64 = String(decoding: standard, as: UTF8.self) + "="
         guard let data = Data(base64Encoded: base64), data.count == 17, data[data.startIndex] == kind.rawValue else {
             throw .invalidCursor
         }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TidingsCore
@@ -11,6 +12,17 @@ struct FeedCursorTests {
         for position: Int64 in [0, 1, 42, 1 << 40, Int64.max] {
             let cursor = FeedCursor(kind: .message, feed: feed, position: position)
             #expect(try FeedCursor.decode(cursor.encoded, kind: .message, feed: feed).position == position)
+        }
+    }
+
+    @Test("base64url encoding equals Foundation's base64 with the URL alphabet and no padding, for every length")
+    func base64URL() {
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
+            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            #expect(FeedCursor.base64URL(bytes) == expected)
         }
     }
 
