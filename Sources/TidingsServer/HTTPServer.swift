@@ -34,7 +34,7 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         let lane = PollLane(
             responder: { [responder] request, channel in
                 await Self.response(to: request, channel: channel, responder: responder, logger: logger)
-            }, database: dependencies.database, hub: dependencies.hub, idleTimeout: idleTimeout, logger: logger)
+            }, rereads: StreamRereads(database: dependencies.database), hub: dependencies.hub, idleTimeout: idleTimeout, logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)

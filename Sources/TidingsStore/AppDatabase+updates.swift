@@ -45,26 +45,54 @@ extension AppDatabase {
     /// with no `since` — none and the current head. Throws `410` when events after `since`
     /// were pruned.
     public func updates(of feed: FeedKey, since: Int64?, limit: Int) async throws -> UpdatesBatch {
-        try await pool.read { db in
-            let head = try UpdateStream.head(db)
-            guard let row = try FeedReader.feedRow(feed, db: db) else {
-                return UpdatesBatch(
-                    feed: feed, entries: [], position: since ?? head, hasMore: false,
-                    counts: FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0))
-            }
-            let counts = FeedCounts(
-                totalCount: row.all.totalCount - row.archived.totalCount,
-                unreadCount: row.all.unreadCount - row.archived.unreadCount,
-                unseenCount: row.all.unseenCount - row.archived.unseenCount)
-            guard let since else {
-                return UpdatesBatch(feed: feed, entries: [], position: head, hasMore: false, counts: counts)
-            }
-            if since < row.prunedThrough { throw TidingsError.cursorExpired }
-            let (entries, hasMore) = try UpdateStream.entries(feedID: row.id, after: since, limit: limit, db: db)
-            return UpdatesBatch(
-                feed: feed, entries: entries, position: entries.last?.position ?? since, hasMore: hasMore,
-                counts: counts)
+        try await pool.read { db in try Self.updates(of: feed, since: since, limit: limit, db: db) }
+    }
+
+    /// One stream read of a woken poll.
+    public struct UpdatesRequest: Sendable {
+        public var feed: FeedKey
+        public var since: Int64
+        public var limit: Int
+
+        public init(feed: FeedKey, since: Int64, limit: Int) {
+            self.feed = feed
+            self.since = since
+            self.limit = limit
         }
+    }
+
+    /// Many polls' reads in one snapshot: a commit that wakes a thousand polls costs one
+    /// read transaction, not a thousand. Each answer is as `updates(of:since:limit:)`'s.
+    public func updates(_ requests: [UpdatesRequest]) async throws -> [Result<UpdatesBatch, TidingsError>] {
+        try await pool.read { db in
+            try requests.map { request in
+                do {
+                    return .success(try Self.updates(of: request.feed, since: request.since, limit: request.limit, db: db))
+                } catch let error as TidingsError {
+                    return .failure(error)
+                }
+            }
+        }
+    }
+
+    private static func updates(of feed: FeedKey, since: Int64?, limit: Int, db: Database) throws -> UpdatesBatch {
+        let head = try UpdateStream.head(db)
+        guard let row = try FeedReader.feedRow(feed, db: db) else {
+            return UpdatesBatch(
+                feed: feed, entries: [], position: since ?? head, hasMore: false,
+                counts: FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0))
+        }
+        let counts = FeedCounts(
+            totalCount: row.all.totalCount - row.archived.totalCount,
+            unreadCount: row.all.unreadCount - row.archived.unreadCount,
+            unseenCount: row.all.unseenCount - row.archived.unseenCount)
+        guard let since else {
+            return UpdatesBatch(feed: feed, entries: [], position: head, hasMore: false, counts: counts)
+        }
+        if since < row.prunedThrough { throw TidingsError.cursorExpired }
+        let (entries, hasMore) = try UpdateStream.entries(feedID: row.id, after: since, limit: limit, db: db)
+        return UpdatesBatch(
+            feed: feed, entries: entries, position: entries.last?.position ?? since, hasMore: hasMore, counts: counts)
     }
 }
 

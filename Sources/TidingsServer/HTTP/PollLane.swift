@@ -39,7 +39,7 @@ final class PollParking: Sendable {
 /// What every connection's lane shares: the router, the hub and the database.
 struct PollLane: Sendable {
     let responder: @Sendable (Request, Channel) async -> Response
-    let database: AppDatabase
+    let rereads: StreamRereads
     let hub: UpdateHub
     let idleTimeout: TimeAmount
     let logger: Logger
@@ -239,11 +239,26 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Reads the stream again after a wake-up: events answer the poll, none parks it again
     /// (the ticket stayed registered, so nothing committed meanwhile is missed).
     private func reread(_ poll: ParkedPoll, channel: Channel) {
-        let lane = self.lane
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        Task { [lane, channel, handler] in await PollLaneTasks.reread(poll, lane: lane, channel: channel, handler: handler) }
+        let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
+        lane.rereads.enqueue(request) { result in
+            channel.eventLoop.execute { handler.value.reread(poll, result: result, channel: channel) }
+        }
     }
 
+    private func reread(_ poll: ParkedPoll, result: Result<UpdatesBatch, TidingsError>, channel: Channel) {
+        switch result {
+        case .success(let batch) where batch.isEmpty:
+            park(ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch), channel: channel)
+        case .success(let batch):
+            lane.hub.release(poll.ticket)
+            answer(batch, channel: channel)
+        case .failure(let error):
+            lane.hub.release(poll.ticket)
+            let (head, body) = Self.errorParts(error)
+            answer(head, body: body, channel: channel)
+        }
+    }
 
     fileprivate func answer(_ batch: UpdatesBatch, channel: Channel) {
         let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
@@ -351,26 +366,43 @@ enum PollLaneTasks {
         channel.eventLoop.execute { handler.value.answer(responseHead, body: body, channel: channel) }
     }
 
-    static func reread(
-        _ poll: ParkedPoll, lane: PollLane, channel: Channel, handler: NIOLoopBound<PollLaneHandler>
-    ) async {
-        let batch: UpdatesBatch
-        do {
-            batch = try await lane.database.updates(of: poll.ticket.feed, since: poll.since, limit: poll.limit)
-        } catch {
-            lane.hub.release(poll.ticket)
-            let (head, body) = PollLaneHandler.errorParts(error)
-            channel.eventLoop.execute { handler.value.answer(head, body: body, channel: channel) }
-            return
+}
+
+/// Re-reads the stream for woken polls, many in one read transaction: the polls one
+/// commit wakes are queued together while the previous read runs.
+final class StreamRereads: Sendable {
+    typealias Delivery = @Sendable (Result<UpdatesBatch, TidingsError>) -> Void
+    private let database: AppDatabase
+    private let queue = Mutex<(waiting: [(AppDatabase.UpdatesRequest, Delivery)], draining: Bool)>(([], false))
+    /// Most reads in one transaction, so one snapshot is never held long.
+    static let maxPerRead = 500
+
+    init(database: AppDatabase) { self.database = database }
+
+    func enqueue(_ request: AppDatabase.UpdatesRequest, deliver: @escaping Delivery) {
+        let start = queue.withLock { queue in
+            queue.waiting.append((request, deliver))
+            guard !queue.draining else { return false }
+            queue.draining = true
+            return true
         }
-        channel.eventLoop.execute {
-            if batch.isEmpty {
-                handler.value.park(
-                    ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch),
-                    channel: channel)
-            } else {
-                lane.hub.release(poll.ticket)
-                handler.value.answer(batch, channel: channel)
+        if start { Task { await drain() } }
+    }
+
+    private func drain() async {
+        while true {
+            let waiting = queue.withLock { queue in
+                let taken = Array(queue.waiting.prefix(Self.maxPerRead))
+                queue.waiting.removeFirst(taken.count)
+                if taken.isEmpty { queue.draining = false }
+                return taken
+            }
+            if waiting.isEmpty { return }
+            do {
+                let results = try await database.updates(waiting.map(\.0))
+                for ((_, deliver), result) in zip(waiting, results) { deliver(result) }
+            } catch {
+                for (_, deliver) in waiting { deliver(.failure(.internalError)) }
             }
         }
     }
