@@ -18,11 +18,14 @@ struct CreateTests {
         let response = try JSONDecoder().decode(CreateMessagesResponse.self, from: Data(body))
         #expect(response.messages.map(\.recipient) == ["a", "b", "c"])
         #expect(Set(response.messages.map(\.id)).count == 3)
+        #expect(response.messages.allSatisfy { $0.channelID == "in-app" && Timestamp(rfc3339: $0.insertedAt) != nil })
         #expect(changed.withLock { $0 }.map(\.userID) == ["a", "b", "c"])
         for user in ["a", "b", "c"] {
             let page = try await database.peek(FeedKey(userID: user, channelID: "in-app"))
             #expect(page.entries.count == 1 && page.meta.totalCount == 1)
             #expect(page.entries[0].recipient == user && page.entries[0].channelID == "in-app")
+            let created = response.messages.first { $0.recipient == user }
+            #expect(page.entries[0].id == created?.id && page.entries[0].insertedAt == created?.insertedAt)
         }
     }
 
