@@ -8,60 +8,102 @@ extension AppDatabase {
     /// idempotency key if there is one. A key seen within 24 hours replays the stored
     /// answer (same body) or is a conflict (another body). Keys are checked inside the
     /// write transaction, so of concurrent duplicates exactly one creates.
+    ///
+    /// Concurrent creates share write transactions (group commit): each runs in its own
+    /// savepoint, so one that fails leaves the others whole, and every caller is answered
+    /// only after the shared commit, so a `201` still means stored durably.
     public func createMessages(
         _ new: NewMessages, idempotency: IdempotencyClaim?, now: Timestamp = .now()
     ) async throws -> CreateOutcome {
-        try await write { db in
-            if let claim = idempotency, let replay = try Self.replay(claim, db: db, now: now) {
-                return (.replayed(body: replay), [])
-            }
-            try db.execute(
-                sql: "INSERT INTO message_content (actors, data, blocks) VALUES (?, ?, ?)",
-                arguments: [new.actorsJSON, new.dataJSON, new.blocksJSON])
-            let contentID = db.lastInsertedRowID
-            // The answer is written while the rows go in: it is stored for replays inside this
-            // transaction, and Foundation's encoder cost as much as the inserts.
-            let insertedAt = now.rfc3339
-            var answer = JSONWriter()
-            answer.raw("{")
-            answer.key("messages")
-            answer.raw("[")
-            var feeds = [FeedKey]()
-            feeds.reserveCapacity(new.recipients.count)
-            let insertMessage = try db.cachedStatement(
-                sql: """
-                    INSERT INTO message (token, feed_id, content_id, inserted_at, updated_at, source, tenant)
-                    VALUES (?, ?, ?, ?, ?, ?, ?)
-                    """)
-            let appendUpdate = try db.cachedStatement(
-                sql: "INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at) VALUES (?, 0, ?, ?)")
-            for recipient in new.recipients {
-                let feed = FeedKey(userID: recipient, channelID: new.channelID)
-                let feedID = try Self.feedID(for: feed, db: db)
-                let token = Int64.random(in: Int64.min...Int64.max)
-                try insertMessage.execute(arguments: [
-                    token, feedID, contentID, now.milliseconds, now.milliseconds, new.source, new.tenant,
-                ])
-                let sequence = db.lastInsertedRowID
-                try appendUpdate.execute(arguments: [feedID, sequence, now.milliseconds])
-                if !feeds.isEmpty { answer.raw(",") }
-                answer.created(
-                    id: MessageID(sequence: sequence, token: token).string, recipient: recipient,
-                    channelID: new.channelID, insertedAt: insertedAt)
-                feeds.append(feed)
-            }
-            answer.raw("]}")
-            let body = answer.bytes
-            if let claim = idempotency {
-                try db.execute(
-                    sql: """
-                        INSERT OR REPLACE INTO idempotency_key (scope, key, body_hash, response, created_at)
-                        VALUES (?, ?, ?, ?, ?)
-                        """,
-                    arguments: [claim.scope, claim.key, Data(claim.bodyDigest), Data(body), now.milliseconds])
-            }
-            return (.created(body: body), feeds)
+        try await withCheckedThrowingContinuation { continuation in
+            let request = CreateGroups.Request(new: new, idempotency: idempotency, now: now, continuation: continuation)
+            if creates.enqueue(request) { Task { await self.runCreateGroups() } }
         }
+    }
+
+    /// Writes queued creates, a group per transaction, until none is left.
+    private func runCreateGroups() async {
+        while let group = creates.nextGroup() {
+            do {
+                let outcomes = try await write("createMessages") { db in
+                    var outcomes = [Result<CreateOutcome, any Error>]()
+                    var changed = [FeedKey]()
+                    for request in group {
+                        do {
+                            var created: (CreateOutcome, [FeedKey])?
+                            try db.inSavepoint {
+                                created = try Self.create(request.new, idempotency: request.idempotency, now: request.now, db: db)
+                                return .commit
+                            }
+                            guard let (outcome, feeds) = created else { throw TidingsError.internalError }
+                            outcomes.append(.success(outcome))
+                            changed += feeds
+                        } catch {
+                            outcomes.append(.failure(error))
+                        }
+                    }
+                    return (outcomes, changed)
+                }
+                for (request, outcome) in zip(group, outcomes) { request.continuation.resume(with: outcome) }
+            } catch {
+                for request in group { request.continuation.resume(throwing: error) }
+            }
+        }
+    }
+
+    /// One create inside the group's transaction.
+    private static func create(_ new: NewMessages, idempotency: IdempotencyClaim?, now: Timestamp, db: Database) throws
+        -> (CreateOutcome, [FeedKey])
+    {
+        if let claim = idempotency, let replay = try Self.replay(claim, db: db, now: now) {
+            return (.replayed(body: replay), [])
+        }
+        try db.execute(
+            sql: "INSERT INTO message_content (actors, data, blocks) VALUES (?, ?, ?)",
+            arguments: [new.actorsJSON, new.dataJSON, new.blocksJSON])
+        let contentID = db.lastInsertedRowID
+        // The answer is written while the rows go in: it is stored for replays inside this
+        // transaction, and Foundation's encoder cost as much as the inserts.
+        let insertedAt = now.rfc3339
+        var answer = JSONWriter()
+        answer.raw("{")
+        answer.key("messages")
+        answer.raw("[")
+        var feeds = [FeedKey]()
+        feeds.reserveCapacity(new.recipients.count)
+        let insertMessage = try db.cachedStatement(
+            sql: """
+                INSERT INTO message (token, feed_id, content_id, inserted_at, updated_at, source, tenant)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+        let appendUpdate = try db.cachedStatement(
+            sql: "INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at) VALUES (?, 0, ?, ?)")
+        for recipient in new.recipients {
+            let feed = FeedKey(userID: recipient, channelID: new.channelID)
+            let feedID = try Self.feedID(for: feed, db: db)
+            let token = Int64.random(in: Int64.min...Int64.max)
+            try insertMessage.execute(arguments: [
+                token, feedID, contentID, now.milliseconds, now.milliseconds, new.source, new.tenant,
+            ])
+            let sequence = db.lastInsertedRowID
+            try appendUpdate.execute(arguments: [feedID, sequence, now.milliseconds])
+            if !feeds.isEmpty { answer.raw(",") }
+            answer.created(
+                id: MessageID(sequence: sequence, token: token).string, recipient: recipient,
+                channelID: new.channelID, insertedAt: insertedAt)
+            feeds.append(feed)
+        }
+        answer.raw("]}")
+        let body = answer.bytes
+        if let claim = idempotency {
+            try db.execute(
+                sql: """
+                    INSERT OR REPLACE INTO idempotency_key (scope, key, body_hash, response, created_at)
+                    VALUES (?, ?, ?, ?, ?)
+                    """,
+                arguments: [claim.scope, claim.key, Data(claim.bodyDigest), Data(body), now.milliseconds])
+        }
+        return (.created(body: body), feeds)
     }
 
     /// The stored answer for a live key with the same body; throws on another body.

@@ -10,6 +10,8 @@ public final class AppDatabase: Sendable {
     let onCommit: @Sendable ([FeedKey]) -> Void
     /// Told how long each write transaction took, by operation (for metrics).
     let onTransaction: @Sendable (String, Duration) -> Void
+    /// Creates waiting to share a write transaction.
+    let creates = CreateGroups()
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(
