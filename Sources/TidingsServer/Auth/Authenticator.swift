@@ -7,11 +7,16 @@ import TidingsCore
 /// token with `exp`. Any other algorithm, `alg: none`, a bad signature or an expired
 /// token is a `401`.
 public struct Authenticator: Sendable {
-    private let keyDigests: [SHA256.Digest]
+    /// Each key's digest and its idempotency scope (the digest in hex), computed once:
+    /// formatting it per request cost 11% of a create's CPU.
+    private let keys: [(digest: SHA256.Digest, scope: String)]
     private let tokens: UserTokens?
 
     public init(credentials: Credentials) async {
-        keyDigests = credentials.apiKeys.map { SHA256.hash(data: Data($0.utf8)) }
+        keys = credentials.apiKeys.map { key in
+            let digest = SHA256.hash(data: Data(key.utf8))
+            return (digest, digest.map { String(format: "%02x", $0) }.joined())
+        }
         if let secret = credentials.signingSecret {
             tokens = await UserTokens(secret: secret)
         } else {
@@ -28,8 +33,8 @@ public struct Authenticator: Sendable {
         let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
         // Comparing digests keeps the comparison's time independent of the key's content.
         let digest = SHA256.hash(data: Data(credential.utf8))
-        if keyDigests.contains(digest) {
-            return .backend(keyScope: digest.map { String(format: "%02x", $0) }.joined())
+        if let key = keys.first(where: { $0.digest == digest }) {
+            return .backend(keyScope: key.scope)
         }
         guard credential.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
             throw .unauthorized("Unknown API key.")
