@@ -21,14 +21,45 @@ public struct Timestamp: Hashable, Comparable, Sendable {
 
     /// RFC 3339 in UTC with millisecond precision, e.g. `2026-11-23T10:15:02.123Z`.
     public var rfc3339: String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(24)
+        appendRFC3339(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends `rfc3339`'s 24 bytes (every feed item carries several timestamps, so JSON
+    /// writers append them without building strings).
+    public func appendRFC3339(to bytes: inout [UInt8]) {
         let ms = milliseconds
         let days = ms >= 0 ? ms / 86_400_000 : (ms - 86_399_999) / 86_400_000
         let msOfDay = ms - days * 86_400_000
         let (year, month, day) = Self.civil(fromDays: days)
-        let hour = msOfDay / 3_600_000, minute = msOfDay / 60_000 % 60
-        let second = msOfDay / 1000 % 60, milli = msOfDay % 1000
-        return "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
-            + "\(Self.pad(hour, 2)):\(Self.pad(minute, 2)):\(Self.pad(second, 2)).\(Self.pad(milli, 3))Z"
+        guard (0...9999).contains(year) else {
+            let hour = msOfDay / 3_600_000, minute = msOfDay / 60_000 % 60
+            let second = msOfDay / 1000 % 60, milli = msOfDay % 1000
+            let text = "\(Self.pad(year, 4))-\(Self.pad(month, 2))-\(Self.pad(day, 2))T"
+                + "\(Self.pad(hour, 2)):\(Self.pad(minute, 2)):\(Self.pad(second, 2)).\(Self.pad(milli, 3))Z"
+            bytes.append(contentsOf: text.utf8)
+            return
+        }
+        func digits(_ value: Int64, _ width: Int, then separator: UInt8?) {
+            var divisor: Int64 = 1
+            for _ in 1..<width { divisor *= 10 }
+            var rest = value
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor % 10))
+                rest %= divisor
+                divisor /= 10
+            }
+            if let separator { bytes.append(separator) }
+        }
+        digits(Int64(year), 4, then: UInt8(ascii: "-"))
+        digits(Int64(month), 2, then: UInt8(ascii: "-"))
+        digits(Int64(day), 2, then: UInt8(ascii: "T"))
+        digits(msOfDay / 3_600_000, 2, then: UInt8(ascii: ":"))
+        digits(msOfDay / 60_000 % 60, 2, then: UInt8(ascii: ":"))
+        digits(msOfDay / 1000 % 60, 2, then: UInt8(ascii: "."))
+        digits(msOfDay % 1000, 3, then: UInt8(ascii: "Z"))
     }
 
     /// Parses RFC 3339 (`Z` or a numeric offset, optional fraction); `nil` when malformed.

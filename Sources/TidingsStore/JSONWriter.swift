@@ -12,6 +12,12 @@ struct JSONWriter {
 
     mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
+        // Most values need no escaping: copy them whole.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            bytes.append(contentsOf: text.utf8)
+            bytes.append(UInt8(ascii: "\""))
+            return
+        }
         for byte in text.utf8 {
             switch byte {
             case UInt8(ascii: "\""): raw("\\\"")
@@ -34,13 +40,19 @@ struct JSONWriter {
         if let text { string(text) } else { raw("null") }
     }
 
-    mutating func key(_ name: String) {
-        string(name)
+    /// An object key; keys are the writer's own constants and need no escaping.
+    mutating func key(_ name: StaticString) {
+        bytes.append(UInt8(ascii: "\""))
+        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        bytes.append(UInt8(ascii: "\""))
         bytes.append(UInt8(ascii: ":"))
     }
 
     mutating func time(_ milliseconds: Int64?) {
-        optionalString(milliseconds.map { Timestamp(milliseconds: $0).rfc3339 })
+        guard let milliseconds else { return raw("null") }
+        bytes.append(UInt8(ascii: "\""))
+        Timestamp(milliseconds: milliseconds).appendRFC3339(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
     }
 
     /// One feed item, in the shape of `FeedItem`.
@@ -52,15 +64,25 @@ struct JSONWriter {
         key("recipient"); string(feed.userID); raw(",")
         key("inserted_at"); time(row.insertedAt); raw(",")
         key("updated_at"); time(row.updatedAt); raw(",")
-        let flags: [(String, Int64?)] = [
-            ("seen", row.seenAt), ("read", row.readAt), ("interacted", row.interactedAt),
-            ("archived", row.archivedAt), ("link_clicked", row.linkClickedAt),
+        let flags: [(key: StaticString, status: StaticString, value: Int64?)] = [
+            ("seen_at", "seen", row.seenAt), ("read_at", "read", row.readAt),
+            ("interacted_at", "interacted", row.interactedAt), ("archived_at", "archived", row.archivedAt),
+            ("link_clicked_at", "link_clicked", row.linkClickedAt),
         ]
-        for (flag, value) in flags {
-            key("\(flag)_at"); time(value); raw(",")
+        for flag in flags {
+            key(flag.key); time(flag.value); raw(",")
         }
         key("engagement_statuses")
-        raw("[" + flags.compactMap { $0.1 == nil ? nil : "\"\($0.0)\"" }.joined(separator: ",") + "],")
+        raw("[")
+        var first = true
+        for flag in flags where flag.value != nil {
+            if !first { raw(",") }
+            first = false
+            bytes.append(UInt8(ascii: "\""))
+            flag.status.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(UInt8(ascii: "\""))
+        }
+        raw("],")
         key("status"); string("delivered"); raw(",")
         key("source")
         if let source = row.source {

@@ -9,6 +9,13 @@ struct ValueTests {
         #expect(Timestamp(milliseconds: 0).rfc3339 == "1970-01-01T00:00:00.000Z")
         #expect(Timestamp(milliseconds: 1_795_428_902_123).rfc3339 == "2026-11-23T10:15:02.123Z")
         #expect(Timestamp(milliseconds: 951_782_400_000).rfc3339 == "2000-02-29T00:00:00.000Z")
+        #expect(Timestamp(milliseconds: -1).rfc3339 == "1969-12-31T23:59:59.999Z")
+        #expect(Timestamp(milliseconds: 253_402_300_800_000).rfc3339 == "10000-01-01T00:00:00.000Z")
+        // Formatting and parsing agree everywhere from year 0 to 9999.
+        for _ in 0..<2000 {
+            let milliseconds = Int64.random(in: -62_167_219_200_000...253_402_300_799_999)
+            #expect(Timestamp(rfc3339: Timestamp(milliseconds: milliseconds).rfc3339)?.milliseconds == milliseconds)
+        }
     }
 
     @Test("RFC 3339 parsing accepts offsets and fractions and refuses junk")
