@@ -65,7 +65,7 @@ extension AppDatabase {
         // The answer is written while the rows go in: it is stored for replays inside this
         // transaction, and Foundation's encoder cost as much as the inserts.
         let insertedAt = now.rfc3339
-        var answer = JSONWriter()
+        var answer = JSONWriter(capacity: 64 + new.recipients.count * 128)
         answer.raw("{")
         answer.key("messages")
         answer.raw("[")

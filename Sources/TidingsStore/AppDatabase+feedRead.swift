@@ -17,7 +17,7 @@ extension AppDatabase {
         -> [UInt8]
     {
         let page = try await readPage(query, now: now)
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: JSONWriter.estimate(page.rows))
         writer.feedPage(page)
         return writer.bytes
     }

@@ -34,7 +34,7 @@ public struct UpdatesBatch: Sendable {
 
     /// The answer in the shape of `UpdatesResponse`, written without decoding content.
     public func json() -> [UInt8] {
-        var writer = JSONWriter()
+        var writer = JSONWriter(capacity: JSONWriter.estimate(entries.compactMap(\.message)))
         writer.updates(self)
         return writer.bytes
     }

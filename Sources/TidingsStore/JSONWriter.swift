@@ -6,7 +6,13 @@ import TidingsCore
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
 
-    init() { bytes.reserveCapacity(16 * 1024) }
+    init(capacity: Int = 16 * 1024) { bytes.reserveCapacity(capacity) }
+
+    /// Room for an answer carrying `rows`: their stored JSON plus the item's own fields, so
+    /// the buffer grows at most rarely.
+    static func estimate(_ rows: [MessageRow]) -> Int {
+        rows.reduce(512) { $0 + 640 + $1.actorsJSON.utf8.count + $1.dataJSON.utf8.count + $1.blocksJSON.utf8.count }
+    }
 
     mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
