@@ -4,9 +4,6 @@ import TidingsAPI
 import TidingsCore
 
 extension AppDatabase {
-    /// Rows changed per write transaction: short enough that other writers never wait long.
-    public static let bulkChunkRows = BulkLimits.standard.rows
-
     /// Records a bulk operation and counts what it will change. It does nothing yet:
     /// `runBulk` (inside the request or in the background) does the work.
     public func startBulk(
@@ -87,11 +84,13 @@ extension AppDatabase {
         return try await bulkOperation(sequence: parsed.sequence)
     }
 
-    /// One short write transaction (see `BulkJob.runChunk`). Returns whether more work
-    /// remains; false also when the operation is not running.
-    func runBulkChunk(_ sequence: Int64, limits: BulkLimits = .standard, now: Timestamp = .now()) async throws -> Bool {
+    /// One short write transaction (see `BulkJob.runChunk`), with the limits of its walk
+    /// unless `limits` are given. Returns whether more work remains; false also when the
+    /// operation is not running.
+    func runBulkChunk(_ sequence: Int64, limits: BulkLimits? = nil, now: Timestamp = .now()) async throws -> Bool {
         try await write { db in
             guard var job = try BulkJob.load(sequence, db: db), job.isRunning else { return (false, []) }
+            let limits = limits ?? (job.feedCursor == nil ? .bySeq : .byFeed)
             return (try job.runChunk(limits: limits, db: db, now: now), [])
         }
     }

@@ -13,7 +13,13 @@ struct BulkLimits: Sendable {
     /// What moving to the next feed counts for against `scanned`, in rows.
     var feedStep = 50
 
-    static let standard = BulkLimits()
+    /// Feed by feed, a chunk updates one feed row or a few: 1,000 rows take ~5 ms.
+    static let byFeed = BulkLimits()
+    /// In seq order through a large channel, each changed row is usually another feed's,
+    /// so a chunk's cost is mostly one counter update per feed; 2,000 rows share those
+    /// updates (two rows per feed of a 1,000-feed channel) and take ~10 ms
+    /// (BENCHMARKS.md, "Channel-wide bulk": 1,000 vs 1,500 vs 2,000).
+    static let bySeq = BulkLimits(rows: 2000, window: 4000, scanned: 40_000)
 }
 
 extension BulkJob {

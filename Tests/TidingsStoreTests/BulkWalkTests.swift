@@ -129,7 +129,7 @@ struct BulkWalkTests {
             let now = Timestamp(milliseconds: 5000 + Int64(index))
             var results = [BulkOperation]()
             for (database, walk, limits) in [
-                (bySeq, BulkWalk.bySeq, Self.tiny), (byFeed, .byFeed, BulkLimits.standard),
+                (bySeq, BulkWalk.bySeq, Self.tiny), (byFeed, .byFeed, BulkLimits.byFeed),
             ] {
                 let started = try await database.startBulk(
                     action, channelID: "in-app", filter: filter, createdBy: nil, walk: walk)
