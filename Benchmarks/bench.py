@@ -780,24 +780,26 @@ async def phase_bulk(args, out):
         await perf.stop()
         await perf_late.stop()
         log(f"  {out['ingest_1000']['items_per_s']} messages/s, {out['ingest_1000']['requests_per_s']} creates/s")
-        log("ingest: single-recipient creates to distinct users, 32 clients")
-        out["ingest_single"] = await ingest_single(tid, "ingest", lambda k: f"s-{k}", args.single_creates, 32, 60)
-        log(f"  {out['ingest_single']['requests_per_s']} creates/s")
+        if not args.bulk_only:
+            log("ingest: single-recipient creates to distinct users, 32 clients")
+            out["ingest_single"] = await ingest_single(tid, "ingest", lambda k: f"s-{k}", args.single_creates, 32, 60)
+            log(f"  {out['ingest_single']['requests_per_s']} creates/s")
         log(f"setup: {args.big_feed} single-recipient creates to one user (bulk-user), 32 clients")
         out["setup_big_feed"] = await ingest_single(tid, CHANNEL, lambda k: "bulk-user", args.big_feed, 32, 600)
         log(f"  {out['setup_big_feed']['requests_per_s']} creates/s, {out['setup_big_feed']['ok']} created")
-        out["machine_before_reads"] = await wait_quiet("feed reads")
-        log("feed reads: /healthz, 1k-message feed, big feed (page 50, mark_seen=false), 8 clients, 5 s each")
-        out["feed_reads"] = {
-            "healthz": await read_loop(tid, "/healthz", 8, 5, headers={}),
-            "feed_1k": await read_loop(tid, "/v1/users/w-0/feeds/wide?mark_seen=false&page_size=50", 8, 5),
-        }
-        perf = await Perf(args.perf, "feed-read-big", tid.proc.pid).start()
-        out["feed_reads"]["feed_big"] = await read_loop(
-            tid, "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50", 8, 5)
-        await perf.stop()
-        for k, v in out["feed_reads"].items():
-            log(f"  {k}: {v['requests_per_s']} req/s, p99 {v['latency_ms'].get('p99')} ms")
+        if not args.bulk_only:
+            out["machine_before_reads"] = await wait_quiet("feed reads")
+            log("feed reads: /healthz, 1k-message feed, big feed (page 50, mark_seen=false), 8 clients, 5 s each")
+            out["feed_reads"] = {
+                "healthz": await read_loop(tid, "/healthz", 8, 5, headers={}),
+                "feed_1k": await read_loop(tid, "/v1/users/w-0/feeds/wide?mark_seen=false&page_size=50", 8, 5),
+            }
+            perf = await Perf(args.perf, "feed-read-big", tid.proc.pid).start()
+            out["feed_reads"]["feed_big"] = await read_loop(
+                tid, "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50", 8, 5)
+            await perf.stop()
+            for k, v in out["feed_reads"].items():
+                log(f"  {k}: {v['requests_per_s']} req/s, p99 {v['latency_ms'].get('p99')} ms")
         log("mark-all-read of bulk-user while 4 clients read feeds (each every 20 ms) and 2 create (every 50 ms)")
         out["machine_before_bulk_user"] = await wait_quiet("mark-all-read")
         paths = [f"/v1/users/w-{i}/feeds/wide?mark_seen=false&page_size=50" for i in range(0, 1000, 7)]
@@ -1010,6 +1012,8 @@ def main():
     p.add_argument("--single-creates", type=int, default=30000, help="cap of the single-recipient ingest run")
     p.add_argument("--big-feed", type=int, default=100000, help="messages in bulk-user's feed")
     p.add_argument("--phase-timeout", type=float, default=1800.0)
+    p.add_argument("--bulk-only", action="store_true",
+                   help="bulk phase: only its setup (1,000-recipient ingest, big feed) and the two bulk operations")
     args = p.parse_args()
     if args.quick:
         args.fanout_big, args.fanout_small, args.reps_big, args.reps_small = 2000, 200, 1, 2
