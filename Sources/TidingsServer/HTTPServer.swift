@@ -18,6 +18,20 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         case activated(descriptor: Int32)
     }
 
+    /// The listener could not be set up (address in use, no permission, a bad inherited socket):
+    /// the server stops with this as its error.
+    struct ListenFailure: Error, CustomStringConvertible {
+        let listener: Listener
+        let reason: any Error
+
+        var description: String {
+            switch listener {
+            case .address(let host, let port): "cannot listen on \(host):\(port): \(reason)"
+            case .activated(let descriptor): "cannot serve the socket-activated descriptor \(descriptor): \(reason)"
+            }
+        }
+    }
+
     let listener: Listener
     let responder: Responder
     let requestTimeout: TimeAmount
@@ -49,11 +63,15 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
             .childChannelOption(ChannelOptions.socketOption(.tcp_nodelay), value: 1)
         let initializer = childInitializer(lane: lane)
         let server: NIOAsyncChannel<EventLoopFuture<HTTP1Channel.Value>, Never>
-        switch listener {
-        case .address(let host, let port):
-            server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
-        case .activated(let descriptor):
-            server = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
+        do {
+            switch listener {
+            case .address(let host, let port):
+                server = try await bootstrap.bind(host: host, port: port, childChannelInitializer: initializer)
+            case .activated(let descriptor):
+                server = try await bootstrap.bind(descriptor, childChannelInitializer: initializer)
+            }
+        } catch {
+            throw ListenFailure(listener: listener, reason: error)
         }
         let address = server.channel.localAddress
         switch listener {

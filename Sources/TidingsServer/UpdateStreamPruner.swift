@@ -11,7 +11,7 @@ struct UpdateStreamPruner: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
                 let pruned = try await database.pruneUpdateStream(
                     maxAgeMilliseconds: maxAgeMilliseconds, maxPerFeed: maxPerFeed)

@@ -42,7 +42,13 @@ struct ServerRunner {
             configuration: .init(
                 services: services.map { .init(service: $0) }, gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // A service that fails (the listener cannot bind) stops the group: say why and exit 1.
+            FileHandle.standardError.write(Data("tidings: \(error)\n".utf8))
+            throw ExitCode(1)
+        }
     }
 
     /// Tells the operator where the credentials come from, and a generated key once.

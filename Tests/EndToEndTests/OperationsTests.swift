@@ -74,6 +74,21 @@ struct OperationsTests {
         #expect(try Data(contentsOf: file) == garbage)
     }
 
+    @Test("a port already in use is a clear error and exit status 1, not a server left running")
+    func portInUse() async throws {
+        let first = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { first.stop() }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-port-\(UUID().uuidString)")
+        let (status, stderr) = try runTidings(
+            ["serve", "--port", "\(first.port)", "--data-dir", directory.path],
+            environment: ["TIDINGS_API_KEYS": Self.key], timeout: .seconds(30))
+        #expect(status == 1)
+        #expect(stderr.contains("cannot listen on 127.0.0.1:\(first.port)"))
+        // the first server is unharmed
+        let (health, _, _) = try await first.request("GET", "/healthz", key: nil)
+        #expect(health == 200)
+    }
+
     @Test("every acknowledged create survives kill -9 during a burst of creates")
     func killNine() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

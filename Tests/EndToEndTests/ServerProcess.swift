@@ -1,6 +1,10 @@
 import Foundation
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
@@ -89,8 +93,11 @@ final class ServerProcess: Sendable {
     }
 }
 
-/// Runs the binary to completion and returns its exit status and standard error.
-func runTidings(_ arguments: [String], environment: [String: String] = [:]) throws -> (Int32, String) {
+/// Runs the binary to completion and returns its exit status and standard error. A run that
+/// outlasts `timeout` is killed (status 9, signalled), so a hang fails the test instead of CI.
+func runTidings(
+    _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)
+) throws -> (Int32, String) {
     let process = Process()
     process.executableURL = ServerProcess.binary
     process.arguments = arguments
@@ -101,6 +108,11 @@ func runTidings(_ arguments: [String], environment: [String: String] = [:]) thro
     process.standardError = pipe
     process.standardOutput = FileHandle.nullDevice
     try process.run()
+    let pid = process.processIdentifier
+    let seconds = Double(timeout.components.seconds)
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
+        if process.isRunning { kill(pid, SIGKILL) }
+    }
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return (process.terminationStatus, String(decoding: output, as: UTF8.self))

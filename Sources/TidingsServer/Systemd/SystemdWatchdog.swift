@@ -17,7 +17,7 @@ struct SystemdWatchdog: Service {
         let period = watchdog.map { $0 / 2 } ?? .seconds(10)
         var lastRequests = metrics.requestCount
         var lastTime = ContinuousClock.now
-        while !Task.isShuttingDownGracefully {
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let healthy = await database.isUsable()
             if healthy, watchdog != nil { Systemd.notify("WATCHDOG=1") }
             let now = ContinuousClock.now
