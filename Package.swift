@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "TidingsCore", "TidingsAPI",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ]
         ),
         // User tokens (HS256 JWTs): signed by the CLI, verified by the server, one implementation.

@@ -12,21 +12,28 @@ public final class AppDatabase: Sendable {
     let onTransaction: @Sendable (String, Duration) -> Void
     /// Creates waiting to share a write transaction.
     let creates = CreateGroups()
+    /// Copies the WAL back beside the writer (declared after `pool`, so it outlives the
+    /// connections whose hook points to it).
+    let checkpointer: Checkpointer
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(
         path: String, onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in },
         onTransaction: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
     ) throws {
+        let checkpointer = try Checkpointer(path: path) { duration, _ in onTransaction("walCheckpoint", duration) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)  // only other processes can make SQLite busy
         configuration.prepareDatabase { db in
+            checkpointer.install(on: db)
             // Feeds' indexes are written at random places as a database grows: a 64 MiB page
             // cache per connection and memory-mapped reads keep that from turning into I/O.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.checkpointer = checkpointer
+        checkpointer.attach(pool)
         self.onCommit = onCommit
         self.onTransaction = onTransaction
         try Self.migrator.migrate(pool)
@@ -50,6 +57,7 @@ public final class AppDatabase: Sendable {
 
     /// Folds the WAL back into the database file and closes every connection.
     public func close() throws {
+        try checkpointer.close()
         try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try pool.close()
     }

@@ -1,0 +1,99 @@
+import Dispatch
+import GRDB
+import GRDBSQLite
+import Synchronization
+
+/// Copies the WAL back into the database file mostly beside the writer instead of inside it.
+///
+/// SQLite's automatic checkpoint runs in the commit that takes the WAL past 1,000 frames:
+/// that commit, and every write queued behind it, waits while pages are copied and the
+/// database file is synced (29 % of the writer's time late in a big ingest, BENCHMARKS.md).
+/// Here a WAL hook on each connection replaces the automatic checkpoint. Once the WAL holds
+/// `threshold` frames, a checkpoint runs in two steps:
+///
+/// 1. On another thread, a connection of the checkpointer's own runs a passive checkpoint:
+///    it copies what no reader still needs and never blocks the writer or readers.
+/// 2. Then, in the writer's queue between two transactions, a second passive checkpoint
+///    copies the few frames committed meanwhile. Only a checkpoint that copies the whole
+///    WAL while no write is under way lets SQLite restart the WAL from its beginning, so
+///    this step keeps the WAL file from growing without end under steady writes.
+///
+/// Commits stay exactly as durable as before: each one is synced in the WAL as it was.
+final class Checkpointer: Sendable {
+    /// WAL frames (pages) that gather before a checkpoint starts: SQLite's own default.
+    static let threshold = 1000
+
+    private let connection: DatabaseQueue
+    private let state = Mutex(State())
+    /// Told how long each checkpoint took (both steps) and how many frames it copied back.
+    private let report: @Sendable (Duration, Int) -> Void
+
+    private struct State {
+        var writer: DatabasePool?
+        var running = false
+        var closed = false
+    }
+
+    init(path: String, report: @escaping @Sendable (Duration, Int) -> Void) throws {
+        self.report = report
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.label = "checkpointer"
+        connection = try DatabaseQueue(path: path, configuration: configuration)
+    }
+
+    /// Installs the hook on a connection (in `prepareDatabase`, so on every one; only the
+    /// writer's commits call it).
+    func install(on db: Database) {
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        sqlite3_wal_hook(
+            db.sqliteConnection,
+            { context, _, _, frames in
+                guard let context else { return SQLITE_OK }
+                Unmanaged<Checkpointer>.fromOpaque(context).takeUnretainedValue().walHolds(Int(frames))
+                return SQLITE_OK
+            }, context)
+    }
+
+    /// Starts checkpointing the pool's database (step 2 runs in its writer's queue).
+    func attach(_ pool: DatabasePool) {
+        state.withLock { $0.writer = pool }
+    }
+
+    /// Called after each commit with the frames the WAL now holds.
+    func walHolds(_ frames: Int) {
+        let writer = state.withLock { state -> DatabasePool? in
+            guard frames >= Self.threshold, !state.running, !state.closed, let writer = state.writer else { return nil }
+            state.running = true
+            return writer
+        }
+        guard let writer else { return }
+        DispatchQueue.global(qos: .utility).async { self.run(finishingOn: writer) }
+    }
+
+    private func run(finishingOn writer: DatabasePool) {
+        let start = ContinuousClock.now
+        _ = try? connection.writeWithoutTransaction { db in
+            // Until it reads the database, a connection does not know it is in WAL mode (and
+            // a checkpoint does nothing).
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
+            return try db.checkpoint(.passive)
+        }
+        writer.asyncWriteWithoutTransaction { db in
+            let copied = try? db.checkpoint(.passive).checkpointedFrameCount
+            self.state.withLock { $0.running = false }
+            // A failed checkpoint (the database closing) is tried again after a later commit.
+            if let copied, copied >= 0 { self.report(ContinuousClock.now - start, copied) }
+        }
+    }
+
+    /// Stops checkpointing and closes the checkpointer's connection (the database's final
+    /// checkpoint happens on the writer's connection).
+    func close() throws {
+        state.withLock {
+            $0.closed = true
+            $0.writer = nil
+        }
+        try connection.close()
+    }
+}
