@@ -20,14 +20,30 @@ public struct FeedCursor: Equatable, Sendable {
         self.position = position
     }
 
+    /// A cursor of the feed whose `FeedKey.fingerprint` is `feedFingerprint` (computed once
+    /// for a page of many items).
+    public init(kind: Kind, feedFingerprint: UInt64, position: Int64) {
+        self.kind = kind
+        self.feedFingerprint = feedFingerprint
+        self.position = position
+    }
+
     /// The opaque string form: base64url (no padding) of kind, fingerprint and position.
-    public var encoded: String {
+    public var encoded: String { Self.base64URL(payload) }
+
+    /// Appends `encoded` to `bytes` without making a string.
+    public func append(to bytes: inout [UInt8]) {
+        Self.appendBase64URL(payload, to: &bytes)
+    }
+
+    /// Kind, fingerprint and position: the 17 bytes a cursor encodes.
+    private var payload: [UInt8] {
         var bytes = [UInt8]()
         bytes.reserveCapacity(17)
         bytes.append(kind.rawValue)
         withUnsafeBytes(of: feedFingerprint.bigEndian) { bytes.append(contentsOf: $0) }
         withUnsafeBytes(of: position.bigEndian) { bytes.append(contentsOf: $0) }
-        return Self.base64URL(bytes)
+        return bytes
     }
 
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
@@ -37,19 +53,27 @@ public struct FeedCursor: Equatable, Sendable {
     static func base64URL(_ bytes: [UInt8]) -> String {
         var output = [UInt8]()
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
+        appendBase64URL(bytes, to: &output)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    static func appendBase64URL(_ bytes: [UInt8], to output: inout [UInt8]) {
         var index = 0
         while index + 2 < bytes.count {
             let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            for shift in [18, 12, 6, 0] { output.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+            output.append(alphabet[Int(chunk >> 18 & 63)])
+            output.append(alphabet[Int(chunk >> 12 & 63)])
+            output.append(alphabet[Int(chunk >> 6 & 63)])
+            output.append(alphabet[Int(chunk & 63)])
             index += 3
         }
         let remaining = bytes.count - index
         if remaining > 0 {
             let chunk = UInt32(bytes[index]) << 16 | (remaining == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
-            let shifts = remaining == 2 ? [18, 12, 6] : [18, 12]
-            for shift in shifts { output.append(alphabet[Int(chunk >> UInt32(shift) & 63)]) }
+            output.append(alphabet[Int(chunk >> 18 & 63)])
+            output.append(alphabet[Int(chunk >> 12 & 63)])
+            if remaining == 2 { output.append(alphabet[Int(chunk >> 6 & 63)]) }
         }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes `text` as a cursor of `kind` for `feed`, or throws `invalid_cursor`.

@@ -15,11 +15,21 @@ public struct MessageID: Hashable, Sendable {
         self.prefix = prefix
     }
 
-    private static let alphabet = Array("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz".utf8)
+    private static let alphabet: StaticString = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
     private static let tokenLength = 11  // 62^11 > 2^64
 
     public var string: String {
-        prefix + Self.base62(UInt64(bitPattern: token), width: Self.tokenLength) + Self.base62(UInt64(sequence), width: 1)
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(prefix.utf8.count + 2 * Self.tokenLength)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// Appends the id's text to `bytes` (what answers carrying many ids use).
+    public func append(to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: prefix.utf8)
+        Self.appendBase62(UInt64(bitPattern: token), width: Self.tokenLength, to: &bytes)
+        Self.appendBase62(UInt64(sequence), width: 1, to: &bytes)
     }
 
     /// Parses an id; `nil` for anything that is not one (it is then simply not found).
@@ -35,21 +45,37 @@ public struct MessageID: Hashable, Sendable {
         guard string == text else { return nil }
     }
 
-    private static func base62(_ value: UInt64, width: Int) -> String {
-        var digits = [UInt8]()
-        var rest = value
-        repeat {
-            digits.append(alphabet[Int(rest % 62)])
-            rest /= 62
-        } while rest > 0
-        while digits.count < width { digits.append(alphabet[0]) }
-        return String(decoding: digits.reversed(), as: UTF8.self)
+    /// `value` in base 62, most significant digit first, zero-padded to `width` digits.
+    private static func appendBase62(_ value: UInt64, width: Int, to bytes: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 11) { digits in
+            var count = 0
+            var rest = value
+            repeat {
+                digits[count] = alphabet.utf8Start[Int(rest % 62)]
+                rest /= 62
+                count += 1
+            } while rest > 0
+            while count < width {
+                digits[count] = UInt8(ascii: "0")
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { bytes.append(digits[index]) }
+        }
+    }
+
+    private static func digitValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): byte - UInt8(ascii: "A") + 10
+        case UInt8(ascii: "a")...UInt8(ascii: "z"): byte - UInt8(ascii: "a") + 36
+        default: nil
+        }
     }
 
     private static func decode(_ digits: ArraySlice<UInt8>) -> UInt64? {
         var value: UInt64 = 0
         for byte in digits {
-            guard let digit = alphabet.firstIndex(of: byte) else { return nil }
+            guard let digit = digitValue(byte) else { return nil }
             let (times, overflow1) = value.multipliedReportingOverflow(by: 62)
             let (sum, overflow2) = times.addingReportingOverflow(UInt64(digit))
             guard !overflow1, !overflow2 else { return nil }

@@ -89,7 +89,7 @@ extension AppDatabase {
             try appendUpdate.execute(arguments: [feedID, sequence, now.milliseconds])
             if !feeds.isEmpty { answer.raw(",") }
             answer.created(
-                id: MessageID(sequence: sequence, token: token).string, recipient: recipient,
+                id: MessageID(sequence: sequence, token: token), recipient: recipient,
                 channelID: new.channelID, insertedAt: insertedAt)
             feeds.append(feed)
         }
@@ -151,9 +151,9 @@ extension AppDatabase {
 
 extension JSONWriter {
     /// One entry of a create's answer, in the shape of `CreateMessagesResponse.Created`.
-    mutating func created(id: String, recipient: String, channelID: String, insertedAt: String) {
+    mutating func created(id: MessageID, recipient: String, channelID: String, insertedAt: String) {
         raw("{")
-        key("id"); string(id); raw(",")
+        key("id"); self.id(id); raw(",")
         key("recipient"); string(recipient); raw(",")
         key("channel_id"); string(channelID); raw(",")
         key("inserted_at"); string(insertedAt)

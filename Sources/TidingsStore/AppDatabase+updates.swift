@@ -143,6 +143,7 @@ extension JSONWriter {
     /// A poll's answer, in the shape of `UpdatesResponse`.
     mutating func updates(_ batch: UpdatesBatch) {
         raw("{"); key("events"); raw("[")
+        let fingerprint = batch.feed.fingerprint
         for (index, entry) in batch.entries.enumerated() {
             if index > 0 { raw(",") }
             raw("{"); key("id"); string(String(entry.position)); raw(",")
@@ -154,19 +155,19 @@ extension JSONWriter {
             }
             raw(","); key("inserted_at"); time(entry.insertedAt); raw(",")
             if let message = entry.message {
-                key("message"); item(message, feed: batch.feed)
+                key("message"); item(message, feed: batch.feed, fingerprint: fingerprint)
             } else {
                 key("bulk"); raw("{"); key("action"); string(entry.bulkAction ?? ""); raw(",")
-                key("rows"); raw(String(entry.bulkRows ?? 0)); raw("}")
+                key("rows"); int(entry.bulkRows ?? 0); raw("}")
             }
             raw("}")
         }
-        raw("],"); key("cursor"); string(FeedCursor(kind: .update, feed: batch.feed, position: batch.position).encoded)
-        raw(","); key("has_more"); raw(batch.hasMore ? "true" : "false")
+        raw("],"); key("cursor"); cursor(FeedCursor(kind: .update, feedFingerprint: fingerprint, position: batch.position))
+        raw(","); key("has_more"); bool(batch.hasMore)
         raw(","); key("meta"); raw("{")
-        key("total_count"); raw(String(batch.counts.totalCount)); raw(",")
-        key("unread_count"); raw(String(batch.counts.unreadCount)); raw(",")
-        key("unseen_count"); raw(String(batch.counts.unseenCount))
+        key("total_count"); int(batch.counts.totalCount); raw(",")
+        key("unread_count"); int(batch.counts.unreadCount); raw(",")
+        key("unseen_count"); int(batch.counts.unseenCount)
         raw("}}")
     }
 }

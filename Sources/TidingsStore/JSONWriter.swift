@@ -14,31 +14,70 @@ struct JSONWriter {
         rows.reduce(512) { $0 + 640 + $1.actorsJSON.utf8.count + $1.dataJSON.utf8.count + $1.blocksJSON.utf8.count }
     }
 
-    mutating func raw(_ text: String) { bytes.append(contentsOf: text.utf8) }
+    /// JSON punctuation and literals written by this code.
+    mutating func raw(_ text: StaticString) {
+        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+    }
+
+    /// Stored JSON (actors, data, blocks), copied in as it is.
+    mutating func json(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func int(_ value: Int) {
+        if (0..<10).contains(value) {
+            bytes.append(UInt8(ascii: "0") + UInt8(value))
+        } else {
+            bytes.append(contentsOf: String(value).utf8)
+        }
+    }
+
+    mutating func bool(_ value: Bool) {
+        raw(value ? "true" : "false")
+    }
 
     mutating func string(_ text: String) {
-        bytes.append(UInt8(ascii: "\""))
-        // Most values need no escaping: copy them whole.
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-            bytes.append(contentsOf: text.utf8)
+        var text = text
+        text.withUTF8 { utf8 in
             bytes.append(UInt8(ascii: "\""))
-            return
-        }
-        for byte in text.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0a: raw("\\n")
-            case 0x0d: raw("\\r")
-            case 0x09: raw("\\t")
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                raw("\\u00")
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0f)])
-            default: bytes.append(byte)
+            // Most values need no escaping: copy them whole.
+            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+                bytes.append(contentsOf: utf8)
+            } else {
+                for byte in utf8 { escaped(byte) }
             }
+            bytes.append(UInt8(ascii: "\""))
         }
+    }
+
+    private mutating func escaped(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0a: raw("\\n")
+        case 0x0d: raw("\\r")
+        case 0x09: raw("\\t")
+        case 0..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            raw("\\u00")
+            bytes.append(hex.utf8Start[Int(byte >> 4)])
+            bytes.append(hex.utf8Start[Int(byte & 0x0f)])
+        default: bytes.append(byte)
+        }
+    }
+
+    /// A message id, quoted (ids need no escaping).
+    mutating func id(_ id: MessageID) {
+        bytes.append(UInt8(ascii: "\""))
+        id.append(to: &bytes)
+        bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// A cursor, quoted (base64url needs no escaping).
+    mutating func cursor(_ cursor: FeedCursor) {
+        bytes.append(UInt8(ascii: "\""))
+        cursor.append(to: &bytes)
         bytes.append(UInt8(ascii: "\""))
     }
 
@@ -61,35 +100,37 @@ struct JSONWriter {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// One feed item, in the shape of `FeedItem`.
-    mutating func item(_ row: MessageRow, feed: FeedKey) {
+    /// One feed item, in the shape of `FeedItem`. `fingerprint` is the feed's (one per page).
+    mutating func item(_ row: MessageRow, feed: FeedKey, fingerprint: UInt64) {
         raw("{")
-        key("id"); string(MessageID(sequence: row.sequence, token: row.token).string); raw(",")
-        key("__cursor"); string(FeedCursor(kind: .message, feed: feed, position: row.sequence).encoded); raw(",")
+        key("id"); id(MessageID(sequence: row.sequence, token: row.token)); raw(",")
+        key("__cursor"); cursor(FeedCursor(kind: .message, feedFingerprint: fingerprint, position: row.sequence))
+        raw(",")
         key("channel_id"); string(feed.channelID); raw(",")
         key("recipient"); string(feed.userID); raw(",")
         key("inserted_at"); time(row.insertedAt); raw(",")
         key("updated_at"); time(row.updatedAt); raw(",")
-        let flags: [(key: StaticString, status: StaticString, value: Int64?)] = [
-            ("seen_at", "seen", row.seenAt), ("read_at", "read", row.readAt),
-            ("interacted_at", "interacted", row.interactedAt), ("archived_at", "archived", row.archivedAt),
-            ("link_clicked_at", "link_clicked", row.linkClickedAt),
-        ]
-        for flag in flags {
-            key(flag.key); time(flag.value); raw(",")
-        }
+        key("seen_at"); time(row.seenAt); raw(",")
+        key("read_at"); time(row.readAt); raw(",")
+        key("interacted_at"); time(row.interactedAt); raw(",")
+        key("archived_at"); time(row.archivedAt); raw(",")
+        key("link_clicked_at"); time(row.linkClickedAt); raw(",")
         key("engagement_statuses")
         raw("[")
         var first = true
-        for flag in flags where flag.value != nil {
+        func status(_ name: StaticString, _ value: Int64?) {
+            guard value != nil else { return }
             if !first { raw(",") }
             first = false
-            bytes.append(UInt8(ascii: "\""))
-            flag.status.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(UInt8(ascii: "\""))
+            raw(name)
         }
+        status("\"seen\"", row.seenAt)
+        status("\"read\"", row.readAt)
+        status("\"interacted\"", row.interactedAt)
+        status("\"archived\"", row.archivedAt)
+        status("\"link_clicked\"", row.linkClickedAt)
         raw("],")
-        key("status"); string("delivered"); raw(",")
+        key("status"); raw("\"delivered\",")
         key("source")
         if let source = row.source {
             raw("{"); key("key"); string(source); raw("}")
@@ -98,29 +139,30 @@ struct JSONWriter {
         }
         raw(",")
         key("tenant"); optionalString(row.tenant); raw(",")
-        key("actors"); raw(row.actorsJSON); raw(",")
-        key("data"); raw(row.dataJSON); raw(",")
-        key("blocks"); raw(row.blocksJSON)
+        key("actors"); json(row.actorsJSON); raw(",")
+        key("data"); json(row.dataJSON); raw(",")
+        key("blocks"); json(row.blocksJSON)
         raw("}")
     }
 
     /// A feed page, in the shape of `FeedPage`.
     mutating func feedPage(_ page: FeedReader.Page) {
         raw("{"); key("entries"); raw("[")
+        let fingerprint = page.feed.fingerprint
         for (index, row) in page.rows.enumerated() {
             if index > 0 { raw(",") }
-            item(row, feed: page.feed)
+            item(row, feed: page.feed, fingerprint: fingerprint)
         }
         raw("],"); key("meta"); raw("{")
-        key("total_count"); raw(String(page.meta.totalCount)); raw(",")
-        key("unread_count"); raw(String(page.meta.unreadCount)); raw(",")
-        key("unseen_count"); raw(String(page.meta.unseenCount)); raw(",")
-        key("marked_seen"); raw(String(page.meta.markedSeen)); raw(",")
+        key("total_count"); int(page.meta.totalCount); raw(",")
+        key("unread_count"); int(page.meta.unreadCount); raw(",")
+        key("unseen_count"); int(page.meta.unseenCount); raw(",")
+        key("marked_seen"); int(page.meta.markedSeen); raw(",")
         key("updates_cursor"); string(page.meta.updatesCursor)
         raw("},"); key("page_info"); raw("{")
         key("after"); optionalString(page.pageInfo.after); raw(",")
         key("before"); optionalString(page.pageInfo.before); raw(",")
-        key("page_size"); raw(String(page.pageInfo.pageSize))
+        key("page_size"); int(page.pageInfo.pageSize)
         raw("}}")
     }
 }
