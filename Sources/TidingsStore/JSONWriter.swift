@@ -3,10 +3,29 @@ import TidingsCore
 
 /// Writes the JSON of hot answers by hand, copying stored JSON (actors, data, blocks) in
 /// as it is: decoding and re-encoding it with Foundation cost more than the whole query.
-struct JSONWriter {
-    private(set) var bytes: [UInt8] = []
+struct JSONWriter: ~Copyable {
+    /// The answer so far: `count` bytes at `storage`, which holds `capacity`. A plain
+    /// buffer, because an answer is some sixty small appends per item and `Array`'s checks
+    /// on each were a tenth of a feed read.
+    private var storage: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+    /// Ids, cursors and timestamps are formatted here first (reused, never reallocated).
+    private var scratch = [UInt8]()
+    /// The last timestamp written and where its 24 bytes are, to copy rather than format
+    /// it again (an item's `updated_at` is usually its `inserted_at`).
+    private var lastTime: (milliseconds: Int64, offset: Int)?
 
-    init(capacity: Int = 16 * 1024) { bytes.reserveCapacity(capacity) }
+    init(capacity: Int = 16 * 1024) {
+        self.capacity = max(64, capacity)
+        storage = .allocate(capacity: self.capacity)
+        scratch.reserveCapacity(64)
+    }
+
+    deinit { storage.deallocate() }
+
+    /// The answer's bytes.
+    var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 
     /// Room for an answer carrying `rows`: their stored JSON plus the item's own fields, so
     /// the buffer grows at most rarely.
@@ -14,22 +33,52 @@ struct JSONWriter {
         rows.reduce(512) { $0 + 640 + $1.actorsJSON.utf8.count + $1.dataJSON.utf8.count + $1.blocksJSON.utf8.count }
     }
 
+    private mutating func reserve(_ more: Int) {
+        guard count + more > capacity else { return }
+        let grown = max(capacity * 2, count + more)
+        let larger = UnsafeMutablePointer<UInt8>.allocate(capacity: grown)
+        larger.update(from: storage, count: count)
+        storage.deallocate()
+        (storage, capacity) = (larger, grown)
+    }
+
+    private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        reserve(buffer.count)
+        (storage + count).update(from: base, count: buffer.count)
+        count += buffer.count
+    }
+
+    private mutating func append(_ byte: UInt8) {
+        reserve(1)
+        storage[count] = byte
+        count += 1
+    }
+
+    /// Copies `scratch` in and empties it.
+    private mutating func flushScratch() {
+        let scratch = self.scratch
+        scratch.withUnsafeBufferPointer { append($0) }
+        self.scratch.removeAll(keepingCapacity: true)
+    }
+
     /// JSON punctuation and literals written by this code.
     mutating func raw(_ text: StaticString) {
-        text.withUTF8Buffer { bytes.append(contentsOf: $0) }
+        text.withUTF8Buffer { append($0) }
     }
 
     /// Stored JSON (actors, data, blocks), copied in as it is.
     mutating func json(_ text: String) {
         var text = text
-        text.withUTF8 { bytes.append(contentsOf: $0) }
+        text.withUTF8 { append($0) }
     }
 
     mutating func int(_ value: Int) {
         if (0..<10).contains(value) {
-            bytes.append(UInt8(ascii: "0") + UInt8(value))
+            append(UInt8(ascii: "0") + UInt8(value))
         } else {
-            bytes.append(contentsOf: String(value).utf8)
+            var text = String(value)
+            text.withUTF8 { append($0) }
         }
     }
 
@@ -40,14 +89,14 @@ struct JSONWriter {
     mutating func string(_ text: String) {
         var text = text
         text.withUTF8 { utf8 in
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
             // Most values need no escaping: copy them whole.
             if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                bytes.append(contentsOf: utf8)
+                append(utf8)
             } else {
                 for byte in utf8 { escaped(byte) }
             }
-            bytes.append(UInt8(ascii: "\""))
+            append(UInt8(ascii: "\""))
         }
     }
 
@@ -61,24 +110,26 @@ struct JSONWriter {
         case 0..<0x20:
             let hex: StaticString = "0123456789abcdef"
             raw("\\u00")
-            bytes.append(hex.utf8Start[Int(byte >> 4)])
-            bytes.append(hex.utf8Start[Int(byte & 0x0f)])
-        default: bytes.append(byte)
+            append(hex.utf8Start[Int(byte >> 4)])
+            append(hex.utf8Start[Int(byte & 0x0f)])
+        default: append(byte)
         }
     }
 
     /// A message id, quoted (ids need no escaping).
     mutating func id(_ id: MessageID) {
-        bytes.append(UInt8(ascii: "\""))
-        id.append(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        scratch.append(UInt8(ascii: "\""))
+        id.append(to: &scratch)
+        scratch.append(UInt8(ascii: "\""))
+        flushScratch()
     }
 
     /// A cursor, quoted (base64url needs no escaping).
     mutating func cursor(_ cursor: FeedCursor) {
-        bytes.append(UInt8(ascii: "\""))
-        cursor.append(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        scratch.append(UInt8(ascii: "\""))
+        cursor.append(to: &scratch)
+        scratch.append(UInt8(ascii: "\""))
+        flushScratch()
     }
 
     mutating func optionalString(_ text: String?) {
@@ -87,17 +138,30 @@ struct JSONWriter {
 
     /// An object key; keys are the writer's own constants and need no escaping.
     mutating func key(_ name: StaticString) {
-        bytes.append(UInt8(ascii: "\""))
-        name.withUTF8Buffer { bytes.append(contentsOf: $0) }
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
+        let length = name.utf8CodeUnitCount
+        reserve(length + 3)
+        storage[count] = UInt8(ascii: "\"")
+        (storage + count + 1).update(from: name.utf8Start, count: length)
+        storage[count + 1 + length] = UInt8(ascii: "\"")
+        storage[count + 2 + length] = UInt8(ascii: ":")
+        count += length + 3
     }
 
     mutating func time(_ milliseconds: Int64?) {
         guard let milliseconds else { return raw("null") }
-        bytes.append(UInt8(ascii: "\""))
-        Timestamp(milliseconds: milliseconds).appendRFC3339(to: &bytes)
-        bytes.append(UInt8(ascii: "\""))
+        append(UInt8(ascii: "\""))
+        if let last = lastTime, last.milliseconds == milliseconds {
+            reserve(24)
+            (storage + count).update(from: storage + last.offset, count: 24)
+            count += 24
+        } else {
+            let offset = count
+            Timestamp(milliseconds: milliseconds).appendRFC3339(to: &scratch)
+            let formatted = scratch.count
+            flushScratch()
+            lastTime = formatted == 24 ? (milliseconds, offset) : nil
+        }
+        append(UInt8(ascii: "\""))
     }
 
     /// One feed item, in the shape of `FeedItem`. `fingerprint` is the feed's (one per page).
@@ -118,17 +182,11 @@ struct JSONWriter {
         key("engagement_statuses")
         raw("[")
         var first = true
-        func status(_ name: StaticString, _ value: Int64?) {
-            guard value != nil else { return }
-            if !first { raw(",") }
-            first = false
-            raw(name)
-        }
-        status("\"seen\"", row.seenAt)
-        status("\"read\"", row.readAt)
-        status("\"interacted\"", row.interactedAt)
-        status("\"archived\"", row.archivedAt)
-        status("\"link_clicked\"", row.linkClickedAt)
+        status("\"seen\"", row.seenAt, first: &first)
+        status("\"read\"", row.readAt, first: &first)
+        status("\"interacted\"", row.interactedAt, first: &first)
+        status("\"archived\"", row.archivedAt, first: &first)
+        status("\"link_clicked\"", row.linkClickedAt, first: &first)
         raw("],")
         key("status"); raw("\"delivered\",")
         key("source")
@@ -143,6 +201,14 @@ struct JSONWriter {
         key("data"); json(row.dataJSON); raw(",")
         key("blocks"); json(row.blocksJSON)
         raw("}")
+    }
+
+    /// One of an item's `engagement_statuses` (quoted `name`) if its flag is set.
+    private mutating func status(_ name: StaticString, _ value: Int64?, first: inout Bool) {
+        guard value != nil else { return }
+        if !first { raw(",") }
+        first = false
+        raw(name)
     }
 
     /// A feed page, in the shape of `FeedPage`.
