@@ -74,7 +74,7 @@ struct EngagementController: Sendable {
         guard let body = try await request.optionalJSONBody() else { return nil }
         do {
             return try EngagementValidator.metadataJSON(body["metadata"])
-        } catch let error as TidingsError {
+        } catch {
             throw TidingsErrorResponse(error)
         }
     }
