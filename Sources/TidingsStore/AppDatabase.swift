@@ -30,6 +30,10 @@ public final class AppDatabase: Sendable {
             // cache per connection and memory-mapped reads keep that from turning into I/O.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
+            // Each create of a group runs in a savepoint, whose statement journal (the pages'
+            // contents before it) went to a temporary file: 11,000 writes and 22 MB per
+            // 1,000-recipient create. In memory it costs at most the pages one create changes.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.checkpointer = checkpointer
