@@ -74,12 +74,16 @@ final class Checkpointer: Sendable {
     private func run(finishingOn writer: DatabasePool) {
         let start = ContinuousClock.now
         _ = try? connection.writeWithoutTransaction { db in
+            guard !state.withLock({ $0.closed }) else { return }
             // Until it reads the database, a connection does not know it is in WAL mode (and
             // a checkpoint does nothing).
             _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM sqlite_master")
-            return try db.checkpoint(.passive)
+            try db.checkpoint(.passive)
         }
         writer.asyncWriteWithoutTransaction { db in
+            // The writer's queue runs this before a close that comes later; one that came
+            // first has set `closed`, and the connection must not be touched any more.
+            guard !self.state.withLock({ $0.closed }) else { return }
             let copied = try? db.checkpoint(.passive).checkpointedFrameCount
             self.state.withLock { $0.running = false }
             // A failed checkpoint (the database closing) is tried again after a later commit.
