@@ -82,6 +82,11 @@ struct JSONWriter: ~Copyable {
         }
     }
 
+    mutating func int64(_ value: Int64) {
+        var text = String(value)
+        text.withUTF8 { append($0) }
+    }
+
     mutating func bool(_ value: Bool) {
         raw(value ? "true" : "false")
     }

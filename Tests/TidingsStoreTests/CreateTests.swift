@@ -29,6 +29,26 @@ struct CreateTests {
         }
     }
 
+    @Test("recipients with feeds and without, ids with quotes, backslashes and non-ASCII: each message lands in its own feed")
+    func mixedRecipients() async throws {
+        let database = try makeDatabase()
+        let existing = ["old \"quoted\"", "ünï-1", "plain"]
+        _ = try await database.createMessages(newMessages(existing), idempotency: nil)
+        let recipients = ["new\\slash", "plain", "ünï-1", "zz-new", "old \"quoted\""]
+        let outcome = try await database.createMessages(newMessages(recipients), idempotency: nil)
+        guard case .created(let body) = outcome else { Issue.record("not created"); return }
+        let response = try JSONDecoder().decode(CreateMessagesResponse.self, from: Data(body))
+        #expect(response.messages.map(\.recipient) == recipients)
+        for (index, user) in recipients.enumerated() {
+            let feed = FeedKey(userID: user, channelID: "in-app")
+            let page = try await database.peek(feed)
+            #expect(page.entries.first?.id == response.messages[index].id)
+            #expect(page.meta.totalCount == (existing.contains(user) ? 2 : 1))
+            let updates = try await database.updates(of: feed, since: 0, limit: 10)
+            #expect(try updates.events().last?.message?.id == response.messages[index].id)
+        }
+    }
+
     @Test("a failing create leaves nothing behind")
     func atomic() async throws {
         let database = try makeDatabase()
