@@ -75,6 +75,28 @@ extension AppDatabase {
         }
     }
 
+    /// As `updates(_:)`, with the answers handed to `completion` on the reader's queue:
+    /// woken polls are answered from an event loop without a task in between.
+    public func updates(
+        _ requests: [UpdatesRequest],
+        completion: @escaping @Sendable (Result<[Result<UpdatesBatch, TidingsError>], any Error>) -> Void
+    ) {
+        pool.asyncRead { database in
+            completion(
+                Result {
+                    let db = try database.get()
+                    return try requests.map { request in
+                        do {
+                            return .success(
+                                try Self.updates(of: request.feed, since: request.since, limit: request.limit, db: db))
+                        } catch let error as TidingsError {
+                            return .failure(error)
+                        }
+                    }
+                })
+        }
+    }
+
     private static func updates(of feed: FeedKey, since: Int64?, limit: Int, db: Database) throws -> UpdatesBatch {
         let head = try UpdateStream.head(db)
         guard let row = try FeedReader.feedRow(feed, db: db) else {

@@ -48,8 +48,14 @@ public final class AppDatabase: Sendable {
         _ operation: String = #function, _ body: @escaping @Sendable (Database) throws -> (T, [FeedKey])
     ) async throws -> T {
         let start = ContinuousClock.now
-        let (value, changed) = try await pool.write(body)
-        if !changed.isEmpty { onCommit(changed) }
+        let onCommit = self.onCommit
+        let value = try await pool.write { db in
+            let (value, changed) = try body(db)
+            // Right after the commit, on the writer's queue: waiting polls are woken one hop
+            // sooner than from the task that awaits this write.
+            if !changed.isEmpty { db.afterNextTransaction { _ in onCommit(changed) } }
+            return value
+        }
         onTransaction(String(operation.prefix { $0 != "(" }), ContinuousClock.now - start)
         return value
     }

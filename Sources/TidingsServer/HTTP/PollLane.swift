@@ -87,24 +87,27 @@ final class StreamRereads: Sendable {
             queue.draining = true
             return true
         }
-        if start { Task { await drain() } }
+        if start { drain() }
     }
 
-    private func drain() async {
-        while true {
-            let waiting = queue.withLock { queue in
-                let taken = Array(queue.waiting.prefix(Self.maxPerRead))
-                queue.waiting.removeFirst(taken.count)
-                if taken.isEmpty { queue.draining = false }
-                return taken
-            }
-            if waiting.isEmpty { return }
-            do {
-                let results = try await database.updates(waiting.map(\.0))
+    /// Reads for the waiting polls, up to `maxPerRead` at a time, until none waits; each
+    /// read's completion starts the next.
+    private func drain() {
+        let waiting = queue.withLock { queue in
+            let taken = Array(queue.waiting.prefix(Self.maxPerRead))
+            queue.waiting.removeFirst(taken.count)
+            if taken.isEmpty { queue.draining = false }
+            return taken
+        }
+        if waiting.isEmpty { return }
+        database.updates(waiting.map(\.0)) { results in
+            switch results {
+            case .success(let results):
                 for ((_, deliver), result) in zip(waiting, results) { deliver(result) }
-            } catch {
+            case .failure:
                 for (_, deliver) in waiting { deliver(.failure(.internalError)) }
             }
+            self.drain()
         }
     }
 }
