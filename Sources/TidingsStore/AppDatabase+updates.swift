@@ -62,21 +62,9 @@ extension AppDatabase {
     }
 
     /// Many polls' reads in one snapshot: a commit that wakes a thousand polls costs one
-    /// read transaction, not a thousand. Each answer is as `updates(of:since:limit:)`'s.
-    public func updates(_ requests: [UpdatesRequest]) async throws -> [Result<UpdatesBatch, TidingsError>] {
-        try await pool.read { db in
-            try requests.map { request in
-                do {
-                    return .success(try Self.updates(of: request.feed, since: request.since, limit: request.limit, db: db))
-                } catch let error as TidingsError {
-                    return .failure(error)
-                }
-            }
-        }
-    }
-
-    /// As `updates(_:)`, with the answers handed to `completion` on the reader's queue:
-    /// woken polls are answered from an event loop without a task in between.
+    /// read transaction, not a thousand. Each answer is as `updates(of:since:limit:)`'s,
+    /// handed to `completion` on the reader's queue, so woken polls are answered from an
+    /// event loop without a task in between.
     public func updates(
         _ requests: [UpdatesRequest],
         completion: @escaping @Sendable (Result<[Result<UpdatesBatch, TidingsError>], any Error>) -> Void
