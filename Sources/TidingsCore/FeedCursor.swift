@@ -15,9 +15,7 @@ public struct FeedCursor: Equatable, Sendable {
     public let position: Int64
 
     public init(kind: Kind, feed: FeedKey, position: Int64) {
-        self.kind = kind
-        self.feedFingerprint = feed.fingerprint
-        self.position = position
+        self.init(kind: kind, feedFingerprint: feed.fingerprint, position: position)
     }
 
     /// A cursor of the feed whose `FeedKey.fingerprint` is `feedFingerprint` (computed once

@@ -118,9 +118,9 @@ extension AppDatabase {
         for (index, feedID) in feedIDs.enumerated() {
             if index > 0 { rows.raw(",") }
             rows.raw("[")
-            rows.int64(feedID)
+            rows.int(feedID)
             rows.raw(",")
-            rows.int64(tokens[index])
+            rows.int(tokens[index])
             rows.raw("]")
         }
         rows.raw("]")

@@ -12,8 +12,8 @@ public final class AppDatabase: Sendable {
     let onTransaction: @Sendable (String, Duration) -> Void
     /// Creates waiting to share a write transaction.
     let creates = CreateGroups()
-    /// Copies the WAL back beside the writer (declared after `pool`, so it outlives the
-    /// connections whose hook points to it).
+    /// Copies the WAL back beside the writer. It holds the pool (`attach`), so the
+    /// connections whose WAL hook points to it close before it goes.
     let checkpointer: Checkpointer
 
     /// Opens (creating if needed) and migrates the database at `path`.
@@ -21,7 +21,7 @@ public final class AppDatabase: Sendable {
         path: String, onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in },
         onTransaction: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
     ) throws {
-        let checkpointer = try Checkpointer(path: path) { duration, _ in onTransaction("walCheckpoint", duration) }
+        let checkpointer = try Checkpointer(path: path) { onTransaction("walCheckpoint", $0) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)  // only other processes can make SQLite busy
         configuration.prepareDatabase { db in
@@ -30,9 +30,11 @@ public final class AppDatabase: Sendable {
             // cache per connection and memory-mapped reads keep that from turning into I/O.
             try db.execute(sql: "PRAGMA cache_size = -65536")
             try db.execute(sql: "PRAGMA mmap_size = 268435456")
-            // Each create of a group runs in a savepoint, whose statement journal (the pages'
-            // contents before it) went to a temporary file: 11,000 writes and 22 MB per
-            // 1,000-recipient create. In memory it costs at most the pages one create changes.
+            // Statement journals (the pages' contents before a statement that may fail half
+            // way, such as a create's multi-row INSERT … SELECT inside its transaction) went
+            // to a temporary file: 11,000 writes and 22 MB per 1,000-recipient create when
+            // each create had a savepoint. In memory they cost at most the pages one
+            // statement changes.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
         self.pool = try DatabasePool(path: path, configuration: configuration)

@@ -25,8 +25,8 @@ final class Checkpointer: Sendable {
 
     private let connection: DatabaseQueue
     private let state = Mutex(State())
-    /// Told how long each checkpoint took (both steps) and how many frames it copied back.
-    private let report: @Sendable (Duration, Int) -> Void
+    /// Told how long each checkpoint took (both steps).
+    private let report: @Sendable (Duration) -> Void
 
     private struct State {
         var writer: DatabasePool?
@@ -34,7 +34,7 @@ final class Checkpointer: Sendable {
         var closed = false
     }
 
-    init(path: String, report: @escaping @Sendable (Duration, Int) -> Void) throws {
+    init(path: String, report: @escaping @Sendable (Duration) -> Void) throws {
         self.report = report
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
@@ -87,7 +87,7 @@ final class Checkpointer: Sendable {
             let copied = try? db.checkpoint(.passive).checkpointedFrameCount
             self.state.withLock { $0.running = false }
             // A failed checkpoint (the database closing) is tried again after a later commit.
-            if let copied, copied >= 0 { self.report(ContinuousClock.now - start, copied) }
+            if let copied, copied >= 0 { self.report(ContinuousClock.now - start) }
         }
     }
 

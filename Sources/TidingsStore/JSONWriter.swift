@@ -55,11 +55,14 @@ struct JSONWriter: ~Copyable {
         count += 1
     }
 
-    /// Copies `scratch` in and empties it.
+    /// Copies `scratch` in and empties it. It is moved out while copied, so emptying it
+    /// keeps its one buffer (a second reference would make `removeAll` allocate anew).
     private mutating func flushScratch() {
-        let scratch = self.scratch
-        scratch.withUnsafeBufferPointer { append($0) }
-        self.scratch.removeAll(keepingCapacity: true)
+        var formatted = [UInt8]()
+        swap(&formatted, &scratch)
+        formatted.withUnsafeBufferPointer { append($0) }
+        formatted.removeAll(keepingCapacity: true)
+        swap(&formatted, &scratch)
     }
 
     /// JSON punctuation and literals written by this code.
@@ -73,18 +76,13 @@ struct JSONWriter: ~Copyable {
         text.withUTF8 { append($0) }
     }
 
-    mutating func int(_ value: Int) {
+    mutating func int(_ value: some BinaryInteger) {
         if (0..<10).contains(value) {
             append(UInt8(ascii: "0") + UInt8(value))
         } else {
             var text = String(value)
             text.withUTF8 { append($0) }
         }
-    }
-
-    mutating func int64(_ value: Int64) {
-        var text = String(value)
-        text.withUTF8 { append($0) }
     }
 
     mutating func bool(_ value: Bool) {
