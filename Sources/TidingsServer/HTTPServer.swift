@@ -48,7 +48,7 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         let lane = PollLane(
             responder: { [responder] request, channel in
                 await Self.response(to: request, channel: channel, responder: responder, logger: logger)
-            }, rereads: StreamRereads(database: dependencies.database), hub: dependencies.hub, idleTimeout: idleTimeout, logger: logger)
+            }, rereads: StreamRereads(database: dependencies.database), hub: dependencies.hub, logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)
@@ -114,6 +114,11 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
 
     /// Sets up a connection: HTTP/1 codec, the request deadline, then the poll lane, which
     /// completes the setup (Hummingbird's part) only when a request other than a poll comes.
+    ///
+    /// The encoder and decoder are added as a plain pair, not by `configureHTTPServerPipeline`,
+    /// which links them so the encoder can drop the body of answers to `HEAD`: the lane writes
+    /// its answers past the encoder, so a linked encoder would queue one request method per
+    /// poll and never pop it. Hummingbird answers `HEAD` without a body itself.
     private func childInitializer(lane: PollLane)
         -> @Sendable (Channel) -> EventLoopFuture<EventLoopFuture<HTTP1Channel.Value>>
     {
@@ -123,13 +128,14 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         return { channel in
             channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations
-                try pipeline.configureHTTPServerPipeline(
-                    withPipeliningAssistance: false, withErrorHandling: false, withOutboundHeaderValidation: false)
+                try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
+                try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                 try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                try pipeline.addHandler(RequestDeadlineHandler(deadline: requestTimeout))
+                let deadline = RequestDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)
+                try pipeline.addHandler(deadline)
                 let promise = channel.eventLoop.makePromise(of: HTTP1Channel.Value.self)
                 try pipeline.addHandler(
-                    PollLaneHandler(lane: lane, promise: promise) { channel in
+                    PollLaneHandler(lane: lane, deadline: deadline, promise: promise) { channel in
                         let pipeline = channel.pipeline.syncOperations
                         try pipeline.addHandler(
                             HTTPConnectionStateHandler(idleTimeout: Duration(idleTimeout), logger: logger))

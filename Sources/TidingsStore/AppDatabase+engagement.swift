@@ -92,10 +92,11 @@ extension AppDatabase {
                 FROM \(MessageRow.join) JOIN feed f ON f.id = m.feed_id
                 WHERE m.seq = ? AND m.token = ?
                 """)
-        guard let row = try Row.fetchOne(statement, arguments: [parsed.sequence, parsed.token]) else { return nil }
-        let feed = FeedKey(userID: row[15], channelID: row[16])
+        let rows = RawRows(statement, arguments: [parsed.sequence, parsed.token])
+        guard try rows.next() else { return nil }
+        let feed = FeedKey(userID: rows.string(15), channelID: rows.string(16))
         if let user, user != feed.userID { return nil }
-        return (MessageRow(row: row), feed, row[17])
+        return (MessageRow(rows), feed, rows.int64(17))
     }
 }
 

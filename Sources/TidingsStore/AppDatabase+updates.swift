@@ -34,9 +34,14 @@ public struct UpdatesBatch: Sendable {
 
     /// The answer in the shape of `UpdatesResponse`, written without decoding content.
     public func json() -> [UInt8] {
+        withJSON { Array($0) }
+    }
+
+    /// Lends the answer's JSON (as `json()`) without copying it out of the writer.
+    public func withJSON<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         var writer = JSONWriter(capacity: JSONWriter.estimate(entries.compactMap(\.message)))
         writer.updates(self)
-        return writer.bytes
+        return try writer.withBytes(body)
     }
 }
 
@@ -86,10 +91,9 @@ extension AppDatabase {
     }
 
     private static func updates(of feed: FeedKey, since: Int64?, limit: Int, db: Database) throws -> UpdatesBatch {
-        let head = try UpdateStream.head(db)
         guard let row = try FeedReader.feedRow(feed, db: db) else {
             return UpdatesBatch(
-                feed: feed, entries: [], position: since ?? head, hasMore: false,
+                feed: feed, entries: [], position: try since ?? UpdateStream.head(db), hasMore: false,
                 counts: FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0))
         }
         let counts = FeedCounts(
@@ -97,7 +101,8 @@ extension AppDatabase {
             unreadCount: row.all.unreadCount - row.archived.unreadCount,
             unseenCount: row.all.unseenCount - row.archived.unseenCount)
         guard let since else {
-            return UpdatesBatch(feed: feed, entries: [], position: head, hasMore: false, counts: counts)
+            return UpdatesBatch(
+                feed: feed, entries: [], position: try UpdateStream.head(db), hasMore: false, counts: counts)
         }
         if since < row.prunedThrough { throw TidingsError.cursorExpired }
         let (entries, hasMore) = try UpdateStream.entries(feedID: row.id, after: since, limit: limit, db: db)
@@ -120,8 +125,8 @@ extension UpdateStream {
     /// Entries of one feed after `position` (at most `limit`, oldest first) and whether
     /// more remain: one prepared statement, messages joined in.
     static func entries(feedID: Int64, after position: Int64, limit: Int, db: Database) throws -> ([Entry], Bool) {
-        let rows = try Row.fetchCursor(
-            db.cachedStatement(
+        let rows = RawRows(
+            try db.cachedStatement(
                 sql: """
                     SELECT u.position, u.kind, u.inserted_at, u.bulk_action, u.bulk_rows, \(MessageRow.selection)
                     FROM feed_update u
@@ -131,19 +136,20 @@ extension UpdateStream {
                     """), arguments: [feedID, position, limit + 1])
         var entries = [Entry]()
         var hasMore = false
-        while let row = try rows.next() {
+        while try rows.next() {
             if entries.count == limit {
                 hasMore = true
                 break
             }
-            let kind = Kind(rawValue: row[1]) ?? .messageUpdated
-            let hasMessage = kind != .feedBulkUpdated && !row.hasNull(atIndex: 5)
+            let kind = Kind(rawValue: rows.int64(1)) ?? .messageUpdated
+            let hasMessage = kind != .feedBulkUpdated && !rows.isNull(5)
             // An entry whose message is gone has nothing to show.
             if kind != .feedBulkUpdated && !hasMessage { continue }
             entries.append(
                 Entry(
-                    position: row[0], kind: kind, insertedAt: row[2], bulkAction: row[3], bulkRows: row[4],
-                    message: hasMessage ? MessageRow(row: row, offset: 5) : nil))
+                    position: rows.int64(0), kind: kind, insertedAt: rows.int64(2),
+                    bulkAction: rows.optionalString(3), bulkRows: rows.optionalInt64(4).map { Int($0) },
+                    message: hasMessage ? MessageRow(rows, offset: 5) : nil))
         }
         return (entries, hasMore)
     }

@@ -27,6 +27,11 @@ struct JSONWriter: ~Copyable {
     /// The answer's bytes.
     var bytes: [UInt8] { Array(UnsafeBufferPointer(start: storage, count: count)) }
 
+    /// Lends the answer's bytes without copying them.
+    func withBytes<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        try body(UnsafeRawBufferPointer(start: storage, count: count))
+    }
+
     /// Room for an answer carrying `rows`: their stored JSON plus the item's own fields, so
     /// the buffer grows at most rarely.
     static func estimate(_ rows: [MessageRow]) -> Int {

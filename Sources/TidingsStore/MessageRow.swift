@@ -29,23 +29,23 @@ struct MessageRow {
     var dataJSON: String
     var blocksJSON: String
 
-    /// Reads the columns of `selection`, starting at column `offset`.
-    init(row: Row, offset: Int = 0) {
-        sequence = row[offset]
-        token = row[offset + 1]
-        insertedAt = row[offset + 2]
-        updatedAt = row[offset + 3]
-        seenAt = row[offset + 4]
-        readAt = row[offset + 5]
-        interactedAt = row[offset + 6]
-        archivedAt = row[offset + 7]
-        linkClickedAt = row[offset + 8]
-        source = row[offset + 9]
-        tenant = row[offset + 10]
-        contentID = row[offset + 11]
-        actorsJSON = row[offset + 12]
-        dataJSON = row[offset + 13]
-        blocksJSON = row[offset + 14]
+    /// Reads the columns of `selection` from the current row, starting at column `offset`.
+    init(_ rows: borrowing RawRows, offset: Int32 = 0) {
+        sequence = rows.int64(offset)
+        token = rows.int64(offset + 1)
+        insertedAt = rows.int64(offset + 2)
+        updatedAt = rows.int64(offset + 3)
+        seenAt = rows.optionalInt64(offset + 4)
+        readAt = rows.optionalInt64(offset + 5)
+        interactedAt = rows.optionalInt64(offset + 6)
+        archivedAt = rows.optionalInt64(offset + 7)
+        linkClickedAt = rows.optionalInt64(offset + 8)
+        source = rows.optionalString(offset + 9)
+        tenant = rows.optionalString(offset + 10)
+        contentID = rows.int64(offset + 11)
+        actorsJSON = rows.string(offset + 12)
+        dataJSON = rows.string(offset + 13)
+        blocksJSON = rows.string(offset + 14)
     }
 }
 

@@ -140,6 +140,29 @@ struct OperationsTests {
         #expect(Date().timeIntervalSince(began) < 15)
     }
 
+    @Test("after a long poll's answer, a client trickling its next request is cut off too")
+    func slowlorisAfterPoll() async throws {
+        let server = try await ServerProcess(arguments: ["--request-timeout", "1"], environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let cursor = try await server.request("GET", "/v1/users/ann/feeds/in-app/updates", key: Self.key)
+        let since = try JSONDecoder().decode(UpdatesResponse.self, from: cursor.body).cursor
+        let slow = try RawConnection(port: server.port)
+        // The poll waits a second and times out; the next request never ends.
+        slow.send(
+            "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer \(Self.key)\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n")
+        let began = Date()
+        var stillOpen = true
+        while stillOpen, Date().timeIntervalSince(began) < 8 {
+            stillOpen = slow.send("X-Slow: \(Int.random(in: 0...9))\r\n")
+            try await Task.sleep(for: .milliseconds(200))  // the attacker's pace, not a wait for the server
+        }
+        let (answer, closed) = slow.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(closed || !stillOpen)
+        #expect(Date().timeIntervalSince(began) < 8)
+    }
+
     @Test("oversized request heads are refused without a 2xx, and the server keeps serving")
     func oversizedHeaders() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

@@ -108,7 +108,7 @@ struct UpdatesController: Sendable {
 
     /// The JSON answer to a poll (shared with the poll lane, which writes it without a route).
     static func body(_ batch: UpdatesBatch) -> ByteBuffer {
-        ByteBuffer(bytes: batch.json())
+        batch.withJSON { ByteBuffer(bytes: $0) }
     }
 
     /// `timeout` in seconds (default 25, capped at 60, 0 = don't wait) and `limit` (1–500).

@@ -41,7 +41,6 @@ struct PollLane: Sendable {
     let responder: @Sendable (Request, Channel) async -> Response
     let rereads: StreamRereads
     let hub: UpdateHub
-    let idleTimeout: TimeAmount
     let logger: Logger
 
     /// `/v1/users/{user_id}/feeds/{channel_id}/updates`, the only path the lane serves.
@@ -69,20 +68,38 @@ struct PollLane: Sendable {
     }
 }
 
+/// What a woken poll's re-read found.
+enum Reread: Sendable {
+    /// Events: the answer, ready for the wire.
+    case events(WireAnswer)
+    /// Nothing after the poll's cursor: the read, which answers a later timeout.
+    case nothing(UpdatesBatch)
+    case failed(TidingsError)
+}
+
 /// Re-reads the stream for woken polls, many in one read transaction: the polls one
-/// commit wakes are queued together while the previous read runs.
+/// commit wakes are queued together while the previous read runs. The answers' JSON is
+/// written on the reader's thread, and each event loop gets its polls' results in one
+/// task, not one task per poll.
 final class StreamRereads: Sendable {
-    typealias Delivery = @Sendable (Result<UpdatesBatch, TidingsError>) -> Void
+    typealias Delivery = @Sendable (Reread) -> Void
+    private struct Waiting {
+        var request: AppDatabase.UpdatesRequest
+        var eventLoop: any EventLoop
+        var deliver: Delivery
+    }
     private let database: AppDatabase
-    private let queue = Mutex<(waiting: [(AppDatabase.UpdatesRequest, Delivery)], draining: Bool)>(([], false))
+    private let queue = Mutex<(waiting: [Waiting], draining: Bool)>(([], false))
+    private let allocator = ByteBufferAllocator()
     /// Most reads in one transaction, so one snapshot is never held long.
     static let maxPerRead = 500
 
     init(database: AppDatabase) { self.database = database }
 
-    func enqueue(_ request: AppDatabase.UpdatesRequest, deliver: @escaping Delivery) {
+    /// Queues a read; `deliver` runs on `eventLoop` with what it found.
+    func enqueue(_ request: AppDatabase.UpdatesRequest, on eventLoop: any EventLoop, deliver: @escaping Delivery) {
         let start = queue.withLock { queue in
-            queue.waiting.append((request, deliver))
+            queue.waiting.append(Waiting(request: request, eventLoop: eventLoop, deliver: deliver))
             guard !queue.draining else { return false }
             queue.draining = true
             return true
@@ -100,14 +117,65 @@ final class StreamRereads: Sendable {
             return taken
         }
         if waiting.isEmpty { return }
-        database.updates(waiting.map(\.0)) { results in
+        database.updates(waiting.map(\.request)) { results in
+            let rereads: [Reread]
             switch results {
             case .success(let results):
-                for ((_, deliver), result) in zip(waiting, results) { deliver(result) }
+                rereads = results.map { result in
+                    switch result {
+                    case .success(let batch) where batch.isEmpty: .nothing(batch)
+                    case .success(let batch): .events(WireAnswer(batch, allocator: self.allocator))
+                    case .failure(let error): .failed(error)
+                    }
+                }
             case .failure:
-                for (_, deliver) in waiting { deliver(.failure(.internalError)) }
+                rereads = Array(repeating: .failed(.internalError), count: waiting.count)
             }
+            self.deliver(zip(waiting, rereads))
             self.drain()
+        }
+    }
+
+    /// Hands each event loop its polls' results in one task.
+    private func deliver(_ results: Zip2Sequence<[Waiting], [Reread]>) {
+        var byLoop: [ObjectIdentifier: (any EventLoop, [(Delivery, Reread)])] = [:]
+        for (waiting, reread) in results {
+            byLoop[ObjectIdentifier(waiting.eventLoop), default: (waiting.eventLoop, [])].1.append((waiting.deliver, reread))
+        }
+        for (eventLoop, deliveries) in byLoop.values {
+            eventLoop.execute {
+                for (deliver, reread) in deliveries { deliver(reread) }
+            }
+        }
+    }
+}
+
+/// A poll's `200` answer as the bytes on the wire, which the lane writes past the HTTP
+/// encoders in one buffer: head and JSON, rendered where the batch was read.
+struct WireAnswer: Sendable {
+    /// Status line, headers and body of a keep-alive answer.
+    let bytes: ByteBuffer
+    let headLength: Int
+
+    /// The JSON alone (to answer through the encoders, when the connection must close).
+    var body: ByteBuffer { bytes.getSlice(at: bytes.readerIndex + headLength, length: bytes.readableBytes - headLength)! }
+
+    init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator) {
+        (bytes, headLength) = batch.withJSON { json in
+            let date = HTTPDate.now
+            let length = String(json.count)
+            let prefix: StaticString = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+            let dateName: StaticString = "\r\nDate: "
+            let suffix: StaticString = "\r\nServer: tidings\r\n\r\n"
+            var buffer = allocator.buffer(capacity: 160 + json.count)
+            buffer.writeStaticString(prefix)
+            buffer.writeString(length)
+            buffer.writeStaticString(dateName)
+            buffer.writeString(date)
+            buffer.writeStaticString(suffix)
+            let headLength = buffer.readableBytes
+            buffer.writeBytes(json)
+            return (buffer, headLength)
         }
     }
 }

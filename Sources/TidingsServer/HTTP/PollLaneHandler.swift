@@ -15,10 +15,13 @@ import TidingsStore
 /// a Hummingbird keep-alive connection alone holds about 24 KiB).
 ///
 /// Each request goes through the same router as every other (auth, validation, errors,
-/// metrics). A poll that has to wait parks its ticket here; the hub's signal then answers
-/// it from the event loop. The first request that is not a poll hands the connection to
-/// Hummingbird for good: the handler completes the connection's setup with the framework's
-/// own async channel, replays what it buffered and leaves the pipeline.
+/// metrics). A poll that has to wait parks its ticket here. When a commit wakes it, the
+/// stream is re-read straight from the hub's signal and the answer, rendered next to the
+/// read, is written as one buffer past the HTTP encoders (`WireAnswer`): a commit that
+/// wakes thousands of polls costs one write each and little else. The first request that
+/// is not a poll hands the connection to Hummingbird for good: the handler completes the
+/// connection's setup with the framework's own async channel, replays what it buffered and
+/// leaves the pipeline.
 final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -31,7 +34,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         case reading(HTTPRequest)
         /// The router or a re-read is working on the poll.
         case running
-        /// Waiting on the hub, with no task.
+        /// Waiting on the hub, with no task (or re-reading the stream after a wake-up).
         case parked(ParkedPoll)
         /// Given to Hummingbird; this handler only passes parts on.
         case handedOff
@@ -39,33 +42,27 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private let lane: PollLane
+    private let deadline: RequestDeadlineHandler
     private let handoff: @Sendable (Channel) throws -> HTTP1Channel.Value
     private let promise: EventLoopPromise<HTTP1Channel.Value>
     private var state = State.idle
     /// Parts that arrived while a poll was in progress (pipelining), answered after it.
     private var pending: [HTTPRequestPart] = []
     private var closeAfterResponse = false
-    private var idleTimer: Scheduled<Void>?
     private var setupCompleted = false
+    /// The HTTP encoder's context: writing there puts bytes on the socket as they are.
+    private var socket: ChannelHandlerContext?
     /// Most parts buffered behind a poll before the connection is dropped.
     private static let maxPending = 64
 
     init(
-        lane: PollLane, promise: EventLoopPromise<HTTP1Channel.Value>,
+        lane: PollLane, deadline: RequestDeadlineHandler, promise: EventLoopPromise<HTTP1Channel.Value>,
         handoff: @escaping @Sendable (Channel) throws -> HTTP1Channel.Value
     ) {
         self.lane = lane
+        self.deadline = deadline
         self.promise = promise
         self.handoff = handoff
-    }
-
-    func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { armIdleTimer(context) }
-    }
-
-    func channelActive(context: ChannelHandlerContext) {
-        armIdleTimer(context)
-        context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -101,7 +98,6 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarmIdleTimer()
         switch state {
         case .handedOff:
             context.fireChannelInactive()
@@ -138,7 +134,6 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch (state, part) {
         case (.idle, .head(let head)):
             if head.method == .get, PollLane.isPollPath(head.path) {
-                disarmIdleTimer()
                 state = .reading(head)
             } else {
                 handOff(startingWith: [part], context: context)
@@ -169,9 +164,23 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         state = .parked(poll)
+        wait(poll, channel: channel)
+    }
+
+    /// Attaches the parked poll to the hub. A wake-up starts the re-read on the signalling
+    /// thread (the poll stays parked meanwhile); any other outcome comes to the event loop.
+    private func wait(_ poll: ParkedPoll, channel: Channel) {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
+        let (lane, eventLoop) = (self.lane, channel.eventLoop)
         lane.hub.wait(poll.ticket) { outcome in
-            channel.eventLoop.execute { handler.value.signalled(outcome, channel: channel) }
+            guard outcome == .woken else {
+                eventLoop.execute { handler.value.signalled(outcome, channel: channel) }
+                return
+            }
+            let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
+            lane.rereads.enqueue(request, on: eventLoop) { reread in
+                handler.value.reread(reread, channel: channel)
+            }
         }
     }
 
@@ -179,12 +188,11 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .parked(let poll) = state else { return }
         switch outcome {
         case .woken:
-            state = .running
-            reread(poll, channel: channel)
+            break  // re-read from the signal, see `wait`
         case .timedOut, .shutdown:
             lane.hub.release(poll.ticket)
             state = .running
-            answer(poll.lastRead, channel: channel)
+            answer(WireAnswer(poll.lastRead, allocator: channel.allocator), channel: channel)
         case .cancelled:
             lane.hub.release(poll.ticket)
             state = .closed
@@ -192,33 +200,42 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Reads the stream again after a wake-up: events answer the poll, none parks it again
-    /// (the ticket stayed registered, so nothing committed meanwhile is missed).
-    private func reread(_ poll: ParkedPoll, channel: Channel) {
-        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
-        lane.rereads.enqueue(request) { result in
-            channel.eventLoop.execute { handler.value.reread(poll, result: result, channel: channel) }
-        }
-    }
-
-    private func reread(_ poll: ParkedPoll, result: Result<UpdatesBatch, TidingsError>, channel: Channel) {
-        switch result {
-        case .success(let batch) where batch.isEmpty:
-            park(ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch), channel: channel)
-        case .success(let batch):
+    /// After a wake-up: events answer the poll, none parks it again (the ticket stayed
+    /// registered, so nothing committed meanwhile is missed).
+    private func reread(_ reread: Reread, channel: Channel) {
+        guard case .parked(let poll) = state else { return }  // the client went away
+        switch reread {
+        case .nothing(let batch):
+            let poll = ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch)
+            state = .parked(poll)
+            wait(poll, channel: channel)
+        case .events(let answer):
             lane.hub.release(poll.ticket)
-            answer(batch, channel: channel)
-        case .failure(let error):
+            state = .running
+            self.answer(answer, channel: channel)
+        case .failed(let error):
             lane.hub.release(poll.ticket)
+            state = .running
             let (head, body) = ResponseParts.error(error)
             answer(head, body: body, channel: channel)
         }
     }
 
-    func answer(_ batch: UpdatesBatch, channel: Channel) {
-        let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
-        answer(head, body: UpdatesController.body(batch), channel: channel)
+    /// Writes a `200` answer as rendered, past the encoders; through them when the
+    /// connection closes after it.
+    func answer(_ answer: WireAnswer, channel: Channel) {
+        guard case .running = state, let context = try? channel.pipeline.syncOperations.context(handler: self) else {
+            return
+        }
+        if socket == nil { socket = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) }
+        guard !closeAfterResponse, let socket else {
+            let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
+            write(head, body: answer.body, context: context)
+            return
+        }
+        socket.writeAndFlush(NIOAny(answer.bytes), promise: nil)
+        deadline.responseEnded(on: channel)
+        responseWritten(context: context)
     }
 
     func answer(_ head: HTTPResponse, body: ByteBuffer, channel: Channel) {
@@ -246,8 +263,12 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: nil)
+        responseWritten(context: context)
+    }
+
+    /// The connection is free for its next request: serves what was pipelined behind.
+    private func responseWritten(context: ChannelHandlerContext) {
         state = .idle
-        armIdleTimer(context)
         while case .idle = state, !pending.isEmpty {
             process(pending.removeFirst(), context: context)
         }
@@ -256,7 +277,6 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Gives the connection to Hummingbird: its connection-state handler and async channel
     /// go in after this handler, receive what was buffered, and this handler leaves.
     private func handOff(startingWith parts: [HTTPRequestPart], context: ChannelHandlerContext) {
-        disarmIdleTimer()
         state = .handedOff
         setupCompleted = true
         let value: HTTP1Channel.Value
@@ -272,16 +292,5 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         context.fireChannelReadComplete()
         context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
         promise.succeed(value)
-    }
-
-    private func armIdleTimer(_ context: ChannelHandlerContext) {
-        disarmIdleTimer()
-        let channel = context.channel
-        idleTimer = context.eventLoop.scheduleTask(in: lane.idleTimeout) { channel.close(promise: nil) }
-    }
-
-    private func disarmIdleTimer() {
-        idleTimer?.cancel()
-        idleTimer = nil
     }
 }

@@ -1,53 +1,102 @@
 import NIOCore
 import NIOHTTPTypes
 
-/// Closes a connection whose client does not finish sending a request in time: armed when
-/// the connection opens and after each response, disarmed when a request has been read
-/// whole. A client trickling its headers or body (slowloris) is cut off at the deadline,
-/// while a long poll whose request was read keeps its connection.
+/// Closes a connection whose client is too slow or too quiet: a request must arrive whole
+/// within the request timeout of the connection opening or of the previous response (a
+/// client trickling its headers or body, slowloris, is cut off), and a connection on
+/// which no request has started is closed after the idle timeout. A long poll whose
+/// request was read keeps its connection.
+///
+/// The deadline moves on every request and response, so it is kept lazily: moving it is a
+/// clock read, and a wake-up scheduled for the old deadline re-checks and schedules itself
+/// again. Nothing is ever cancelled, because NIO cancels a scheduled task by searching all
+/// of its loop's timers, which with ten thousand connections cost more than the request.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
     typealias OutboundIn = HTTPResponsePart
     typealias OutboundOut = HTTPResponsePart
 
-    private let deadline: TimeAmount
-    private var timer: Scheduled<Void>?
+    private let requestTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    /// When the connection is closed if nothing happens first; `nil` while a request is
+    /// being answered (or after the connection closed).
+    private var due: NIODeadline?
+    /// When the current request must be read whole.
+    private var requestDue = NIODeadline.distantFuture
+    private var readingRequest = false
+    /// The earliest wake-up scheduled, if any.
+    private var wakeUp: NIODeadline?
 
-    init(deadline: TimeAmount) { self.deadline = deadline }
+    init(requestTimeout: TimeAmount, idleTimeout: TimeAmount) {
+        self.requestTimeout = requestTimeout
+        self.idleTimeout = idleTimeout
+    }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(context) }
+        if context.channel.isActive { responseEnded(on: context.channel) }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        arm(context)
+        responseEnded(on: context.channel)
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        if case .end = unwrapInboundIn(data) { disarm() }
+        switch unwrapInboundIn(data) {
+        case .head:
+            readingRequest = true
+            // While a response is pending (a pipelined request), its end starts the clock.
+            if due != nil { due = requestDue }
+        case .end:
+            readingRequest = false
+            due = nil
+        case .body:
+            break
+        }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) { responseEnded(on: context.channel) }
         context.write(data, promise: promise)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
-        disarm()
+        due = nil
         context.fireChannelInactive()
     }
 
-    private func arm(_ context: ChannelHandlerContext) {
-        disarm()
-        let channel = context.channel
-        timer = context.eventLoop.scheduleTask(in: deadline) { channel.close(promise: nil) }
+    /// Starts the clock for the next request: called for each response that ends, also by
+    /// the poll lane for the answers it writes past this handler.
+    func responseEnded(on channel: Channel) {
+        let now = NIODeadline.now()
+        requestDue = now + requestTimeout
+        let next = readingRequest ? requestDue : min(requestDue, now + idleTimeout)
+        due = next
+        if let wakeUp, wakeUp <= next { return }
+        schedule(at: next, channel: channel)
     }
 
-    private func disarm() {
-        timer?.cancel()
-        timer = nil
+    private func schedule(at deadline: NIODeadline, channel: Channel) {
+        wakeUp = deadline
+        // The task holds the channel weakly: a closed connection is not kept until then.
+        channel.eventLoop.scheduleTask(deadline: deadline) { [weak channel] in
+            guard let channel, let handler = try? channel.pipeline.syncOperations.handler(type: Self.self) else {
+                return
+            }
+            handler.woke(at: deadline, channel: channel)
+        }
+    }
+
+    private func woke(at deadline: NIODeadline, channel: Channel) {
+        guard wakeUp == deadline else { return }  // a later wake-up of its own is pending
+        wakeUp = nil
+        guard let due else { return }
+        if due <= .now() {
+            channel.close(promise: nil)
+        } else {
+            schedule(at: due, channel: channel)
+        }
     }
 }

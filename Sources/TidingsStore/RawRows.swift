@@ -1,0 +1,48 @@
+import GRDB
+import GRDBSQLite
+
+/// Steps a statement through SQLite's C API and reads its columns in place. For the hot
+/// reads (a woken poll's re-read, a feed's counters, a page of messages): GRDB's `Row`
+/// costs an object and a column-name dictionary per fetch, which was more than the query
+/// itself when a commit wakes a thousand polls.
+///
+/// The statement comes from GRDB's cache and is bound by GRDB; it is reset when this
+/// value goes away, so the snapshot's read locks are not held by a finished statement.
+struct RawRows: ~Copyable {
+    private let handle: SQLiteStatement
+
+    init(_ statement: Statement, arguments: StatementArguments) {
+        statement.setUncheckedArguments(arguments)
+        handle = statement.sqliteStatement
+    }
+
+    deinit { sqlite3_reset(handle) }
+
+    /// Moves to the next row; `false` after the last one.
+    func next() throws -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default:
+            throw DatabaseError(
+                resultCode: ResultCode(rawValue: code),
+                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(handle))),
+                sql: String(cString: sqlite3_sql(handle)))
+        }
+    }
+
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    func optionalInt64(_ column: Int32) -> Int64? { isNull(column) ? nil : int64(column) }
+
+    func string(_ column: Int32) -> String {
+        guard let text = sqlite3_column_text(handle, column) else { return "" }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
+    }
+
+    func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+}
