@@ -11,12 +11,12 @@ struct HubState {
     /// HTTP layer without a task) a callback.
     enum Waiter {
         case continuation(CheckedContinuation<UpdateHub.Outcome, Never>)
-        case callback(@Sendable (UpdateHub.Outcome) -> Void)
+        case callback(@Sendable (UpdateHub.Outcome, (any Sendable)?) -> Void)
 
-        func resume(_ outcome: UpdateHub.Outcome) {
+        func resume(_ outcome: UpdateHub.Outcome, push: (any Sendable)?) {
             switch self {
             case .continuation(let continuation): continuation.resume(returning: outcome)
-            case .callback(let callback): callback(outcome)
+            case .callback(let callback): callback(outcome, push)
             }
         }
     }

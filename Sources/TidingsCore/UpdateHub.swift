@@ -71,8 +71,14 @@ public final class UpdateHub: Sendable {
     /// Calls `onSignal` once, when the ticket is signalled (at once if it already is, with
     /// `.cancelled` for a released ticket). A poll parked this way holds no task: the
     /// callback runs on whichever thread signals it, so it should only hand work off.
-    public func wait(_ ticket: Ticket, onSignal: @escaping @Sendable (Outcome) -> Void) {
-        if let immediate = attach(.callback(onSignal), to: ticket) { onSignal(immediate) }
+    ///
+    /// A wake-up that finds this callback attached carries what `notify` pushed for the
+    /// feed, if anything: the changes of the commit that woke it, which are then all that
+    /// happened to the feed since the poll last read it (every earlier commit to the feed
+    /// would have signalled it first). A signal that arrives before the callback is
+    /// attached carries nothing, and the poll reads the stream.
+    public func wait(_ ticket: Ticket, onSignal: @escaping @Sendable (Outcome, (any Sendable)?) -> Void) {
+        if let immediate = attach(.callback(onSignal), to: ticket) { onSignal(immediate, nil) }
     }
 
     /// Attaches a waiter to the ticket's slot, or returns the outcome it must get at once.
@@ -105,7 +111,7 @@ public final class UpdateHub: Sendable {
     /// Frees the ticket's slot; a wait still pending on it ends `.cancelled`.
     public func release(_ ticket: Ticket) {
         let pending = state.withLock { $0.remove(ticket.id) }
-        pending?.resume(.cancelled)
+        pending?.resume(.cancelled, push: nil)
     }
 
     /// Ends the ticket's wait with `.cancelled` (its client went away).
@@ -113,12 +119,19 @@ public final class UpdateHub: Sendable {
         signal([ticket.id], .cancelled)
     }
 
-    /// Wakes every poll waiting on one of `feeds` (called after a commit).
-    public func notify(_ feeds: [FeedKey]) {
+    /// Wakes every poll waiting on one of `feeds` (called after a commit, on the writer's
+    /// queue, so in commit order). `pushes` holds, for some of them, the commit's changes to
+    /// the feed, handed to the polls whose callback is attached (see `wait`).
+    public func notify(_ feeds: [FeedKey], pushes: [FeedKey: any Sendable] = [:]) {
         let ids: [UInt64] = state.withLock { state in
             feeds.flatMap { state.byFeed[$0].map(Array.init) ?? [] }
         }
-        if !ids.isEmpty { signal(ids, .woken) }
+        if !ids.isEmpty { signal(ids, .woken, pushes: pushes) }
+    }
+
+    /// Which of `feeds` have polls open now (a commit's changes are worth pushing to them).
+    public func polled(_ feeds: [FeedKey]) -> [Bool] {
+        state.withLock { state in feeds.map { state.byFeed[$0] != nil } }
     }
 
     /// Answers every poll, now and from now on, with `.shutdown`.
@@ -131,16 +144,16 @@ public final class UpdateHub: Sendable {
         signal(ids, .shutdown)
     }
 
-    /// Signals slots, resuming their continuations outside the lock (copy under the lock,
-    /// notify outside it).
-    private func signal(_ ids: [UInt64], _ outcome: Outcome) {
-        let resumable: [HubState.Waiter] = state.withLock { state in
-            var resumable = [HubState.Waiter]()
+    /// Signals slots, resuming their waiters outside the lock (copy under the lock, notify
+    /// outside it); a waiter resumed here gets its feed's entry of `pushes`.
+    private func signal(_ ids: [UInt64], _ outcome: Outcome, pushes: [FeedKey: any Sendable] = [:]) {
+        let resumable: [(HubState.Waiter, FeedKey)] = state.withLock { state in
+            var resumable = [(HubState.Waiter, FeedKey)]()
             for id in ids {
                 guard var slot = state.slots[id] else { continue }
                 if let waiter = slot.waiter {
                     slot.waiter = nil
-                    resumable.append(waiter)
+                    resumable.append((waiter, slot.feed))
                 } else if slot.signal == nil || outcome != .woken {
                     slot.signal = outcome
                 }
@@ -148,7 +161,7 @@ public final class UpdateHub: Sendable {
             }
             return resumable
         }
-        for waiter in resumable { waiter.resume(outcome) }
+        for (waiter, feed) in resumable { waiter.resume(outcome, push: pushes.isEmpty ? nil : pushes[feed]) }
     }
 
     private func tick(after duration: Duration) -> Int64 {

@@ -22,10 +22,10 @@ public func prepareDependencies(_ configuration: ServerConfiguration) throws -> 
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
     let (credentials, origin) = try Credentials.resolve(configuration)
     let hub = UpdateHub(maxPollsPerUser: configuration.maxPollsPerUser, maxPolls: configuration.maxPolls)
-    // Every commit wakes the polls of the feeds it changed.
     let metrics = ServerMetrics(hub: hub)
+    // Every commit wakes the polls of the feeds it changed.
     let database = try AppDatabase(
-        path: configuration.databasePath, onCommit: { feeds in hub.notify(feeds) },
+        path: configuration.databasePath, hub: hub,
         onTransaction: { operation, duration in metrics.transaction(operation, duration: duration) })
     let dependencies = ServerDependencies(
         configuration: configuration, credentials: credentials, database: database, readiness: Readiness(), hub: hub,

@@ -50,23 +50,23 @@ extension AppDatabase {
     private func createTogether(_ group: [CreateGroups.Request]) async throws -> [CreateOutcome] {
         try await write("createMessages") { db in
             var outcomes = [CreateOutcome]()
-            var changed = [FeedKey]()
+            var changes = Changes()
             for request in group {
-                let (outcome, feeds) = try Self.create(
+                let (outcome, changed) = try Self.create(
                     request.new, idempotency: request.idempotency, now: request.now, db: db)
                 outcomes.append(outcome)
-                changed += feeds
+                changes.append(changed)
             }
-            return (outcomes, changed)
+            return (outcomes, changes)
         }
     }
 
     /// One create inside the group's transaction.
     private static func create(_ new: NewMessages, idempotency: IdempotencyClaim?, now: Timestamp, db: Database) throws
-        -> (CreateOutcome, [FeedKey])
+        -> (CreateOutcome, Changes)
     {
         if let claim = idempotency, let replay = try Self.replay(claim, db: db, now: now) {
-            return (.replayed(body: replay), [])
+            return (.replayed(body: replay), Changes())
         }
         try db.execute(
             sql: "INSERT INTO message_content (actors, data, blocks) VALUES (?, ?, ?)",
@@ -81,16 +81,28 @@ extension AppDatabase {
         answer.raw("[")
         let feedIDs = try Self.feedIDs(for: new.recipients, channelID: new.channelID, db: db)
         let tokens = new.recipients.map { _ in Int64.random(in: Int64.min...Int64.max) }
-        let first = try Self.insertMessages(
+        let (first, firstPosition) = try Self.insertMessages(
             feedIDs: feedIDs, tokens: tokens, contentID: contentID, new: new, now: now, db: db)
-        var feeds = [FeedKey]()
-        feeds.reserveCapacity(new.recipients.count)
+        var changes = Changes()
+        changes.feeds.reserveCapacity(new.recipients.count)
+        changes.created.reserveCapacity(new.recipients.count)
         for (index, recipient) in new.recipients.enumerated() {
             if index > 0 { answer.raw(",") }
-            answer.created(
-                id: MessageID(sequence: first + Int64(index), token: tokens[index]), recipient: recipient,
-                channelID: new.channelID, insertedAt: insertedAt)
-            feeds.append(FeedKey(userID: recipient, channelID: new.channelID))
+            let id = MessageID(sequence: first + Int64(index), token: tokens[index])
+            answer.created(id: id, recipient: recipient, channelID: new.channelID, insertedAt: insertedAt)
+            let feed = FeedKey(userID: recipient, channelID: new.channelID)
+            changes.feeds.append(feed)
+            let message = MessageRow(
+                sequence: id.sequence, token: id.token, insertedAt: now.milliseconds, updatedAt: now.milliseconds,
+                seenAt: nil, readAt: nil, interactedAt: nil, archivedAt: nil, linkClickedAt: nil, source: new.source,
+                tenant: new.tenant, contentID: contentID, actorsJSON: new.actorsJSON, dataJSON: new.dataJSON,
+                blocksJSON: new.blocksJSON)
+            changes.created.append(
+                CreatedEntry(
+                    feed: feed, feedID: feedIDs[index],
+                    entry: UpdateStream.Entry(
+                        position: firstPosition + Int64(index), kind: .messageCreated, insertedAt: now.milliseconds,
+                        message: message)))
         }
         answer.raw("]}")
         let body = answer.bytes
@@ -102,17 +114,17 @@ extension AppDatabase {
                     """,
                 arguments: [claim.scope, claim.key, Data(claim.bodyDigest), Data(body), now.milliseconds])
         }
-        return (.created(body: body), feeds)
+        return (.created(body: body), changes)
     }
 
     /// One message per feed, in order, and a `message.created` stream entry for each: three
     /// statements for the whole create, however many recipients (a statement per row was
     /// most of a 1,000-recipient create's time outside SQLite). Returns the first message's
-    /// sequence; the others follow it one by one, as AUTOINCREMENT gives them in this
-    /// transaction, which no other writer shares.
+    /// sequence and the first entry's position; the others follow them one by one, as
+    /// AUTOINCREMENT gives them in this transaction, which no other writer shares.
     private static func insertMessages(
         feedIDs: [Int64], tokens: [Int64], contentID: Int64, new: NewMessages, now: Timestamp, db: Database
-    ) throws -> Int64 {
+    ) throws -> (sequence: Int64, position: Int64) {
         var rows = JSONWriter(capacity: 16 + feedIDs.count * 44)
         rows.raw("[")
         for (index, feedID) in feedIDs.enumerated() {
@@ -142,7 +154,8 @@ extension AppDatabase {
                 SELECT feed_id, 0, seq, ? FROM message WHERE seq BETWEEN ? AND ? ORDER BY seq
                 """
         ).execute(arguments: [now.milliseconds, first, last])
-        return first
+        guard db.changesCount == feedIDs.count else { throw TidingsError.internalError }
+        return (first, db.lastInsertedRowID - Int64(feedIDs.count) + 1)
     }
 
     /// The row ids of the recipients' feeds in `channelID`, in order, creating missing feeds:

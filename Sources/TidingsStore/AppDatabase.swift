@@ -6,8 +6,8 @@ import TidingsCore
 /// Every write is one method named for its intent, in one transaction.
 public final class AppDatabase: Sendable {
     let pool: DatabasePool
-    /// Called after each write commits with the feeds it changed (wakes long polls).
-    let onCommit: @Sendable ([FeedKey]) -> Void
+    /// Where waiting long polls are woken after each commit that changed their feeds.
+    let hub: UpdateHub?
     /// Told how long each write transaction took, by operation (for metrics).
     let onTransaction: @Sendable (String, Duration) -> Void
     /// Creates waiting to share a write transaction.
@@ -18,7 +18,7 @@ public final class AppDatabase: Sendable {
 
     /// Opens (creating if needed) and migrates the database at `path`.
     public init(
-        path: String, onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in },
+        path: String, hub: UpdateHub? = nil,
         onTransaction: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
     ) throws {
         let checkpointer = try Checkpointer(path: path) { onTransaction("walCheckpoint", $0) }
@@ -40,22 +40,49 @@ public final class AppDatabase: Sendable {
         self.pool = try DatabasePool(path: path, configuration: configuration)
         self.checkpointer = checkpointer
         checkpointer.attach(pool)
-        self.onCommit = onCommit
+        self.hub = hub
         self.onTransaction = onTransaction
         try Self.migrator.migrate(pool)
     }
 
-    /// Runs one write transaction, then reports the feeds it changed once it committed.
+    /// Runs one write transaction, then wakes the polls of the feeds it changed once it
+    /// committed.
     func write<T: Sendable>(
         _ operation: String = #function, _ body: @escaping @Sendable (Database) throws -> (T, [FeedKey])
     ) async throws -> T {
-        let start = ContinuousClock.now
-        let onCommit = self.onCommit
-        let value = try await pool.write { db in
+        try await write(operation) { db in
             let (value, changed) = try body(db)
-            // Right after the commit, on the writer's queue: waiting polls are woken one hop
-            // sooner than from the task that awaits this write.
-            if !changed.isEmpty { db.afterNextTransaction { _ in onCommit(changed) } }
+            return (value, Changes(feeds: changed))
+        }
+    }
+
+    /// What a write transaction changed: the feeds, and the stream entries it created, which
+    /// are pushed to the polls waiting on their feeds.
+    struct Changes {
+        var feeds: [FeedKey] = []
+        var created: [CreatedEntry] = []
+
+        mutating func append(_ other: Changes) {
+            feeds += other.feeds
+            created += other.created
+        }
+    }
+
+    /// Runs one write transaction, then wakes the polls of the feeds it changed, pushing its
+    /// created entries (with their feeds' counts, read before the commit) to those waiting.
+    func write<T: Sendable>(
+        _ operation: String = #function, _ body: @escaping @Sendable (Database) throws -> (T, Changes)
+    ) async throws -> T {
+        let start = ContinuousClock.now
+        let hub = self.hub
+        let value = try await pool.write { db in
+            let (value, changes) = try body(db)
+            if let hub, !changes.feeds.isEmpty {
+                let pushes = try CreatedUpdates.pushes(changes.created, polled: hub.polled, db: db)
+                // Right after the commit, on the writer's queue: waiting polls are woken one
+                // hop sooner than from the task that awaits this write, and in commit order.
+                db.afterNextTransaction { _ in hub.notify(changes.feeds, pushes: pushes) }
+            }
             return value
         }
         onTransaction(String(operation.prefix { $0 != "(" }), ContinuousClock.now - start)

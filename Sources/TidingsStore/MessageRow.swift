@@ -28,7 +28,9 @@ struct MessageRow {
     var actorsJSON: String
     var dataJSON: String
     var blocksJSON: String
+}
 
+extension MessageRow {
     /// Reads the columns of `selection` from the current row, starting at column `offset`.
     init(_ rows: borrowing RawRows, offset: Int32 = 0) {
         sequence = rows.int64(offset)

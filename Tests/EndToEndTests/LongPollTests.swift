@@ -85,6 +85,59 @@ struct LongPollTests {
         #expect(try JSONDecoder().decode(UpdatesResponse.self, from: Data(bodies[2].utf8)).cursor == since)
     }
 
+    @Test("over real connections, a poller following its cursor sees every event once, with counts that never drift")
+    func exactlyOnceOverSockets() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let total = 300
+        let start = try await Self.cursor(server, user: "ann")
+        // Creates in bursts, some with a second recipient, and reads of created messages:
+        // woken polls are answered from what a create pushed and from re-reads.
+        let publisher = Task {
+            var created = [String]()
+            while created.count < total {
+                for _ in 0..<min(Int.random(in: 1...25), total - created.count) {
+                    let recipients = Bool.random() ? #"["ann"]"# : #"["ann","decoy"]"#
+                    let answer = try await server.request(
+                        "POST", "/v1/channels/in-app/messages", key: Self.key,
+                        body: #"{"recipients":\#(recipients),"blocks":[{"type":"text","content":"n"}]}"#)
+                    let response = try JSONDecoder().decode(CreateMessagesResponse.self, from: answer.body)
+                    created += response.messages.filter { $0.recipient == "ann" }.map(\.id)
+                }
+                if let id = created.randomElement() {
+                    #expect(try await server.request("PUT", "/v1/messages/\(id)/read", key: Self.key).status == 200)
+                }
+            }
+        }
+        var cursor = start
+        var positions = [Int64]()
+        var created = Set<String>()
+        var read = Set<String>()
+        while created.count < total {
+            let (status, data) = try await Self.poll(server, user: "ann", since: cursor, timeout: 10)
+            #expect(status == 200)
+            let updates = try JSONDecoder().decode(UpdatesResponse.self, from: data)
+            for event in updates.events {
+                positions.append(try #require(Int64(event.id)))
+                let message = try #require(event.message)
+                if event.type == .messageCreated { #expect(created.insert(message.id).inserted, "created twice") }
+                if message.readAt != nil { read.insert(message.id) }
+            }
+            if !updates.events.isEmpty, !updates.hasMore {
+                // The counts come from the snapshot of the events: every message the poller
+                // has seen created is counted, and those it has seen read are not unread.
+                #expect(updates.meta.totalCount == created.count)
+                #expect(updates.meta.unreadCount == created.count - read.count)
+            }
+            cursor = updates.cursor
+        }
+        try await publisher.value
+        #expect(positions == positions.sorted() && Set(positions).count == positions.count)
+        let page = try JSONDecoder().decode(
+            FeedPage.self, from: try await server.request("GET", "/v1/users/ann/feeds/in-app?mark_seen=false", key: Self.key).body)
+        #expect(page.meta.totalCount == total)
+    }
+
     @Test("SIGTERM answers every waiting poll with 200 and the server exits 0")
     func sigterm() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

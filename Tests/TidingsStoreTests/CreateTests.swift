@@ -11,15 +11,24 @@ import TidingsCore
 struct CreateTests {
     @Test("one message per recipient, in recipient order, in one transaction")
     func perRecipient() async throws {
-        let changed = Mutex<[FeedKey]>([])
-        let database = try makeDatabase { feeds in changed.withLock { $0 += feeds } }
+        let hub = UpdateHub(maxPollsPerUser: 1, maxPolls: 10)
+        let database = try makeDatabase(hub: hub)
+        let woken = Mutex<Set<String>>([])
+        let tickets = try ["a", "b", "c", "d"].map { user in
+            let ticket = try hub.register(feed: FeedKey(userID: user, channelID: "in-app"), timeout: .seconds(30))
+            hub.wait(ticket) { outcome, _ in
+                if outcome == .woken { woken.withLock { _ = $0.insert(user) } }
+            }
+            return ticket
+        }
+        defer { tickets.forEach(hub.release) }
         let outcome = try await database.createMessages(newMessages(["a", "b", "c"]), idempotency: nil)
         guard case .created(let body) = outcome else { Issue.record("not created"); return }
         let response = try JSONDecoder().decode(CreateMessagesResponse.self, from: Data(body))
         #expect(response.messages.map(\.recipient) == ["a", "b", "c"])
         #expect(Set(response.messages.map(\.id)).count == 3)
         #expect(response.messages.allSatisfy { $0.channelID == "in-app" && Timestamp(rfc3339: $0.insertedAt) != nil })
-        #expect(changed.withLock { $0 }.map(\.userID) == ["a", "b", "c"])
+        #expect(woken.withLock { $0 } == ["a", "b", "c"])
         for user in ["a", "b", "c"] {
             let page = try await database.peek(FeedKey(userID: user, channelID: "in-app"))
             #expect(page.entries.count == 1 && page.meta.totalCount == 1)

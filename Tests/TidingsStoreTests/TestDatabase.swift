@@ -6,10 +6,10 @@ import TidingsCore
 @testable import TidingsStore
 
 /// A real database file in a fresh temporary directory.
-func makeDatabase(onCommit: @escaping @Sendable ([FeedKey]) -> Void = { _ in }) throws -> AppDatabase {
+func makeDatabase(hub: UpdateHub? = nil) throws -> AppDatabase {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-store-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return try AppDatabase(path: directory.appendingPathComponent("tidings.sqlite").path, onCommit: onCommit)
+    return try AppDatabase(path: directory.appendingPathComponent("tidings.sqlite").path, hub: hub)
 }
 
 func newMessages(

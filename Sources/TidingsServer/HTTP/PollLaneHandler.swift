@@ -167,14 +167,24 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         wait(poll, channel: channel)
     }
 
-    /// Attaches the parked poll to the hub. A wake-up starts the re-read on the signalling
-    /// thread (the poll stays parked meanwhile); any other outcome comes to the event loop.
+    /// Attaches the parked poll to the hub. A wake-up that carries the waking commit's
+    /// created entries is answered from them; any other wake-up starts a re-read on the
+    /// signalling thread (the poll stays parked meanwhile). Other outcomes come to the
+    /// event loop.
     private func wait(_ poll: ParkedPoll, channel: Channel) {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
         let (lane, eventLoop) = (self.lane, channel.eventLoop)
-        lane.hub.wait(poll.ticket) { outcome in
+        lane.hub.wait(poll.ticket) { outcome, push in
             guard outcome == .woken else {
                 eventLoop.execute { handler.value.signalled(outcome, channel: channel) }
+                return
+            }
+            if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
+                eventLoop.execute {
+                    handler.value.reread(
+                        batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: channel.allocator)),
+                        channel: channel)
+                }
                 return
             }
             let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
@@ -200,8 +210,9 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// After a wake-up: events answer the poll, none parks it again (the ticket stayed
-    /// registered, so nothing committed meanwhile is missed).
+    /// After a wake-up (a re-read, or what the waking commit pushed): events answer the
+    /// poll, none parks it again (the ticket stayed registered, so nothing committed
+    /// meanwhile is missed).
     private func reread(_ reread: Reread, channel: Channel) {
         guard case .parked(let poll) = state else { return }  // the client went away
         switch reread {
