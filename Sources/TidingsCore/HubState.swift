@@ -21,8 +21,36 @@ struct HubState {
         }
     }
 
+    /// The slots open on one feed: nearly always one, kept without a set of its own.
+    enum FeedSlots {
+        case one(UInt64)
+        case many(Set<UInt64>)
+
+        mutating func insert(_ id: UInt64) {
+            switch self {
+            case .one(let other): self = .many([other, id])
+            case .many(var ids):
+                self = .one(0)  // let `ids` be uniquely referenced while it grows
+                ids.insert(id)
+                self = .many(ids)
+            }
+        }
+
+        /// Removes `id`; false when no slot is left.
+        mutating func remove(_ id: UInt64) -> Bool {
+            switch self {
+            case .one(let other): return other != id
+            case .many(var ids):
+                self = .one(0)
+                ids.remove(id)
+                if ids.count == 1, let last = ids.first { self = .one(last) } else { self = .many(ids) }
+                return !ids.isEmpty
+            }
+        }
+    }
+
     var slots: [UInt64: Slot] = [:]
-    var byFeed: [FeedKey: Set<UInt64>] = [:]
+    var byFeed: [FeedKey: FeedSlots] = [:]
     var perUser: [String: Int] = [:]
     var deadlines: [Int64: [UInt64]] = [:]
     var nextID: UInt64 = 0
@@ -42,7 +70,7 @@ struct HubState {
     mutating func add(feed: FeedKey, deadline: Int64) -> UpdateHub.Ticket {
         nextID += 1
         slots[nextID] = Slot(feed: feed, deadline: deadline)
-        byFeed[feed, default: []].insert(nextID)
+        if byFeed[feed]?.insert(nextID) == nil { byFeed[feed] = .one(nextID) }
         perUser[feed.userID, default: 0] += 1
         deadlines[deadline, default: []].append(nextID)
         return UpdateHub.Ticket(id: nextID, feed: feed)
@@ -51,8 +79,7 @@ struct HubState {
     /// Removes a slot, returning a waiter still waiting on it.
     mutating func remove(_ id: UInt64) -> Waiter? {
         guard let slot = slots.removeValue(forKey: id) else { return nil }
-        byFeed[slot.feed]?.remove(id)
-        if byFeed[slot.feed]?.isEmpty == true { byFeed[slot.feed] = nil }
+        if byFeed[slot.feed]?.remove(id) == false { byFeed[slot.feed] = nil }
         let remaining = (perUser[slot.feed.userID] ?? 1) - 1
         perUser[slot.feed.userID] = remaining > 0 ? remaining : nil
         return slot.waiter

@@ -84,14 +84,13 @@ public final class UpdateHub: Sendable {
     /// Attaches a waiter to the ticket's slot, or returns the outcome it must get at once.
     private func attach(_ waiter: HubState.Waiter, to ticket: Ticket) -> Outcome? {
         state.withLock { state in
-            guard var slot = state.slots[ticket.id] else { return .cancelled }
-            if let signal = slot.signal {
-                slot.signal = nil
-                state.slots[ticket.id] = slot
+            // Slots are changed in place: copying one out and back costs retains of its feed.
+            guard let index = state.slots.index(forKey: ticket.id) else { return .cancelled }
+            if let signal = state.slots.values[index].signal {
+                state.slots.values[index].signal = nil
                 return signal
             }
-            slot.waiter = waiter
-            state.slots[ticket.id] = slot
+            state.slots.values[index].waiter = waiter
             return nil
         }
     }
@@ -124,7 +123,15 @@ public final class UpdateHub: Sendable {
     /// the feed, handed to the polls whose callback is attached (see `wait`).
     public func notify(_ feeds: [FeedKey], pushes: [FeedKey: any Sendable] = [:]) {
         let ids: [UInt64] = state.withLock { state in
-            feeds.flatMap { state.byFeed[$0].map(Array.init) ?? [] }
+            var ids = [UInt64]()
+            for feed in feeds {
+                switch state.byFeed[feed] {
+                case nil: continue
+                case .one(let id): ids.append(id)
+                case .many(let many): ids += many
+                }
+            }
+            return ids
         }
         if !ids.isEmpty { signal(ids, .woken, pushes: pushes) }
     }
@@ -149,15 +156,15 @@ public final class UpdateHub: Sendable {
     private func signal(_ ids: [UInt64], _ outcome: Outcome, pushes: [FeedKey: any Sendable] = [:]) {
         let resumable: [(HubState.Waiter, FeedKey)] = state.withLock { state in
             var resumable = [(HubState.Waiter, FeedKey)]()
+            resumable.reserveCapacity(ids.count)
             for id in ids {
-                guard var slot = state.slots[id] else { continue }
-                if let waiter = slot.waiter {
-                    slot.waiter = nil
-                    resumable.append((waiter, slot.feed))
-                } else if slot.signal == nil || outcome != .woken {
-                    slot.signal = outcome
+                guard let index = state.slots.index(forKey: id) else { continue }
+                if let waiter = state.slots.values[index].waiter {
+                    state.slots.values[index].waiter = nil
+                    resumable.append((waiter, state.slots.values[index].feed))
+                } else if state.slots.values[index].signal == nil || outcome != .woken {
+                    state.slots.values[index].signal = outcome
                 }
-                state.slots[id] = slot
             }
             return resumable
         }

@@ -50,7 +50,9 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var pending: [HTTPRequestPart] = []
     private var closeAfterResponse = false
     private var setupCompleted = false
-    /// The HTTP encoder's context: writing there puts bytes on the socket as they are.
+    /// This handler's context while it is in the pipeline, and the HTTP encoder's, where
+    /// writing puts bytes on the socket as they are.
+    private var context: ChannelHandlerContext?
     private var socket: ChannelHandlerContext?
     /// Most parts buffered behind a poll before the connection is dropped.
     private static let maxPending = 64
@@ -63,6 +65,16 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.deadline = deadline
         self.promise = promise
         self.handoff = handoff
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        socket = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        socket = nil
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -235,10 +247,9 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes a `200` answer as rendered, past the encoders; through them when the
     /// connection closes after it.
     func answer(_ answer: WireAnswer, channel: Channel) {
-        guard case .running = state, let context = try? channel.pipeline.syncOperations.context(handler: self) else {
+        guard case .running = state, let context else {
             return
         }
-        if socket == nil { socket = try? channel.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self) }
         guard !closeAfterResponse, let socket else {
             let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
             write(head, body: answer.body, context: context)
@@ -250,7 +261,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func answer(_ head: HTTPResponse, body: ByteBuffer, channel: Channel) {
-        guard case .running = state, let context = try? channel.pipeline.syncOperations.context(handler: self) else {
+        guard case .running = state, let context else {
             return
         }
         write(head, body: body, context: context)

@@ -1,0 +1,52 @@
+import Synchronization
+import Testing
+
+@testable import TidingsCore
+
+@Suite("The hub of waiting polls")
+struct UpdateHubTests {
+    @Test("a notify wakes every poll of the feed and no other, however many share it, as they come and go")
+    func wakesByFeed() throws {
+        let hub = UpdateHub(maxPollsPerUser: 8, maxPolls: 100)
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let bob = FeedKey(userID: "bob", channelID: "in-app")
+        let woken = Mutex<[UInt64]>([])
+        func park(_ feed: FeedKey) throws -> UpdateHub.Ticket {
+            let ticket = try hub.register(feed: feed, timeout: .seconds(30))
+            hub.wait(ticket) { outcome, _ in
+                if outcome == .woken { woken.withLock { $0.append(ticket.id) } }
+            }
+            return ticket
+        }
+        let anns = try (0..<3).map { _ in try park(ann) }
+        let bobs = [try park(bob)]
+        defer { (anns + bobs).forEach(hub.release) }
+        hub.release(anns[1])
+        hub.notify([ann])
+        #expect(Set(woken.withLock { $0 }) == [anns[0].id, anns[2].id])
+        #expect(hub.polled([ann, bob, FeedKey(userID: "cy", channelID: "in-app")]) == [true, true, false])
+        hub.release(anns[0])
+        hub.release(anns[2])
+        #expect(hub.polled([ann]) == [false])
+        let again = try park(ann)
+        defer { hub.release(again) }
+        woken.withLock { $0 = [] }
+        hub.notify([ann, bob], pushes: [ann: "pushed"])
+        #expect(Set(woken.withLock { $0 }) == [again.id, bobs[0].id])
+        #expect(hub.openPolls == 2)
+    }
+
+    @Test("a waiter attached when the notify comes gets the feed's push; one signalled before gets none")
+    func pushesReachAttachedWaiters() throws {
+        let hub = UpdateHub(maxPollsPerUser: 8, maxPolls: 100)
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let received = Mutex<[String?]>([])
+        let attached = try hub.register(feed: ann, timeout: .seconds(30))
+        hub.wait(attached) { _, push in received.withLock { $0.append(push as? String) } }
+        let early = try hub.register(feed: ann, timeout: .seconds(30))
+        defer { [attached, early].forEach(hub.release) }
+        hub.notify([ann], pushes: [ann: "entries"])
+        hub.wait(early) { _, push in received.withLock { $0.append(push as? String) } }
+        #expect(received.withLock { $0 } == ["entries", nil])
+    }
+}
