@@ -118,7 +118,7 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
     /// The encoder and decoder are added as a plain pair, not by `configureHTTPServerPipeline`,
     /// which links them so the encoder can drop the body of answers to `HEAD`: the lane writes
     /// its answers past the encoder, so a linked encoder would queue one request method per
-    /// poll and never pop it. Hummingbird answers `HEAD` without a body itself.
+    /// poll and never pop it. `response(to:)` takes the body off answers to `HEAD` instead.
     private func childInitializer(lane: PollLane)
         -> @Sendable (Channel) -> EventLoopFuture<EventLoopFuture<HTTP1Channel.Value>>
     {
@@ -168,7 +168,9 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         }
         response.headers[.date] = HTTPDate.now
         response.headers[.server] = "tidings"
-        return response
+        // An answer to HEAD carries the headers of the answer to GET and no content (RFC
+        // 9110 9.3.2); the encoder is not told the request's method (see `childInitializer`).
+        return request.method == .head ? response.createHeadResponse() : response
     }
 }
 

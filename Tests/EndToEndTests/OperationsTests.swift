@@ -163,6 +163,25 @@ struct OperationsTests {
         #expect(Date().timeIntervalSince(began) < 8)
     }
 
+    @Test("answers to HEAD carry no content, so the next answer on the connection is read whole")
+    func headHasNoContent() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nHEAD /v1/messages/nope HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        #expect(closed)
+        let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { $0.components(separatedBy: "\r\n\r\n") }
+        #expect(answers.count == 3)
+        guard answers.count == 3 else { return }
+        // Each answer to HEAD ends at its blank line: nothing follows it but the next answer.
+        #expect(answers[0].count == 2 && answers[0][1].isEmpty)
+        #expect(answers[1].count == 2 && answers[1][1].isEmpty)
+        #expect(answers[2].first?.hasPrefix("200 OK") == true && answers[2].last == #"{"status":"ok"}"#)
+    }
+
     @Test("oversized request heads are refused without a 2xx, and the server keeps serving")
     func oversizedHeaders() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
