@@ -89,8 +89,18 @@ struct WatcherTests {
         let cursor = try await first.client().updates(user: "eve", channel: "in-app", since: nil).cursor
         _ = try await first.client().sendMany(105, to: "eve")
         await first.stop()
-        let server = try await first.restarted()  // prunes the stream at start
+        let server = try await first.restarted()
         let client = try server.client()
+        // The pruner starts beside the listener: poll the server's own answer until the old
+        // cursor has expired, so the watcher below meets the 410 and not a race with it.
+        let deadline = ContinuousClock.now + .seconds(30)
+        while try await isLive(cursor, client) {
+            guard ContinuousClock.now < deadline else {
+                Issue.record("the restarted server never pruned the stream")
+                return
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
         var iterator = FeedWatcher(client: client, user: "eve", channel: "in-app", since: cursor).makeAsyncIterator()
         guard case .resynced(let page) = try await iterator.next() else {
             Issue.record("no resync after an expired cursor")
@@ -105,6 +115,16 @@ struct WatcherTests {
         }
         #expect(event.message?.id == ids.first)
         await server.stop(removingData: true)
+    }
+
+    /// Whether the server still answers polls from `cursor` (false once it answers 410).
+    private func isLive(_ cursor: String, _ client: TidingsClient) async throws -> Bool {
+        do {
+            _ = try await client.updates(user: "eve", channel: "in-app", since: cursor, timeout: 0)
+            return true
+        } catch let error as TidingsClientError where error.status == 410 {
+            return false
+        }
     }
 
     @Test("FeedWatcher retries while the server restarts and resumes without losing or repeating an event")
