@@ -77,6 +77,31 @@ enum Reread: Sendable {
     case failed(TidingsError)
 }
 
+extension PollLane {
+    /// Attaches a parked poll to the hub. A wake-up that carries the waking commit's
+    /// created entries is answered from them; any other wake-up starts a re-read, from the
+    /// signalling thread. What either finds goes to `found`, other outcomes to `signalled`,
+    /// both on `eventLoop`.
+    func wait(
+        _ poll: ParkedPoll, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        found: @escaping @Sendable (Reread) -> Void, signalled: @escaping @Sendable (UpdateHub.Outcome) -> Void
+    ) {
+        let rereads = self.rereads
+        hub.wait(poll.ticket) { outcome, push in
+            guard outcome == .woken else {
+                eventLoop.execute { signalled(outcome) }
+                return
+            }
+            if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
+                eventLoop.execute { found(batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: allocator))) }
+                return
+            }
+            let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
+            rereads.enqueue(request, on: eventLoop, deliver: found)
+        }
+    }
+}
+
 /// Re-reads the stream for woken polls, many in one read transaction: the polls one
 /// commit wakes are queued together while the previous read runs. The answers' JSON is
 /// written on the reader's thread, and each event loop gets its polls' results in one

@@ -169,7 +169,6 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         Task { [lane, channel, handler] in await lane.route(head, channel: channel, handler: handler) }
     }
 
-
     func park(_ poll: ParkedPoll, channel: Channel) {
         guard case .running = state else {
             lane.hub.release(poll.ticket)  // the client left while the poll was routed
@@ -179,38 +178,21 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         wait(poll, channel: channel)
     }
 
-    /// Attaches the parked poll to the hub. A wake-up that carries the waking commit's
-    /// created entries is answered from them; any other wake-up starts a re-read on the
-    /// signalling thread (the poll stays parked meanwhile). Other outcomes come to the
-    /// event loop.
+    /// Attaches the parked poll to the hub (see `PollLane.wait`); it stays parked while
+    /// the answer to a wake-up is found.
     private func wait(_ poll: ParkedPoll, channel: Channel) {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        let (lane, eventLoop) = (self.lane, channel.eventLoop)
-        lane.hub.wait(poll.ticket) { outcome, push in
-            guard outcome == .woken else {
-                eventLoop.execute { handler.value.signalled(outcome, channel: channel) }
-                return
-            }
-            if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
-                eventLoop.execute {
-                    handler.value.reread(
-                        batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: channel.allocator)),
-                        channel: channel)
-                }
-                return
-            }
-            let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
-            lane.rereads.enqueue(request, on: eventLoop) { reread in
-                handler.value.reread(reread, channel: channel)
-            }
-        }
+        lane.wait(
+            poll, on: channel.eventLoop, allocator: channel.allocator,
+            found: { handler.value.reread($0, channel: channel) },
+            signalled: { handler.value.signalled($0, channel: channel) })
     }
 
     private func signalled(_ outcome: UpdateHub.Outcome, channel: Channel) {
         guard case .parked(let poll) = state else { return }
         switch outcome {
         case .woken:
-            break  // re-read from the signal, see `wait`
+            break  // answered through `reread`, see `PollLane.wait`
         case .timedOut, .shutdown:
             lane.hub.release(poll.ticket)
             state = .running
@@ -247,9 +229,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes a `200` answer as rendered, past the encoders; through them when the
     /// connection closes after it.
     func answer(_ answer: WireAnswer, channel: Channel) {
-        guard case .running = state, let context else {
-            return
-        }
+        guard case .running = state, let context else { return }
         guard !closeAfterResponse, let socket else {
             let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
             write(head, body: answer.body, context: context)
@@ -261,9 +241,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func answer(_ head: HTTPResponse, body: ByteBuffer, channel: Channel) {
-        guard case .running = state, let context else {
-            return
-        }
+        guard case .running = state, let context else { return }
         write(head, body: body, context: context)
     }
 
