@@ -119,21 +119,26 @@ public final class UpdateHub: Sendable {
     }
 
     /// Wakes every poll waiting on one of `feeds` (called after a commit, on the writer's
-    /// queue, so in commit order). `pushes` holds, for some of them, the commit's changes to
-    /// the feed, handed to the polls whose callback is attached (see `wait`).
-    public func notify(_ feeds: [FeedKey], pushes: [FeedKey: any Sendable] = [:]) {
-        let ids: [UInt64] = state.withLock { state in
+    /// queue, so in commit order). `pushes`, if given, is aligned with `feeds`: `pushes[i]`
+    /// is the commit's changes to `feeds[i]`, if any, handed to the polls whose callback is
+    /// attached (see `wait`).
+    public func notify(_ feeds: [FeedKey], pushes: [(any Sendable)?] = []) {
+        let (ids, idPushes): ([UInt64], [(any Sendable)?]) = state.withLock { state in
             var ids = [UInt64]()
-            for feed in feeds {
+            var idPushes = [(any Sendable)?]()
+            for (index, feed) in feeds.enumerated() {
                 switch state.byFeed[feed] {
                 case nil: continue
                 case .one(let id): ids.append(id)
                 case .many(let many): ids += many
                 }
+                if !pushes.isEmpty {
+                    idPushes += repeatElement(pushes[index], count: ids.count - idPushes.count)
+                }
             }
-            return ids
+            return (ids, idPushes)
         }
-        if !ids.isEmpty { signal(ids, .woken, pushes: pushes) }
+        if !ids.isEmpty { signal(ids, .woken, pushes: idPushes) }
     }
 
     /// Which of `feeds` have polls open now (a commit's changes are worth pushing to them).
@@ -152,23 +157,23 @@ public final class UpdateHub: Sendable {
     }
 
     /// Signals slots, resuming their waiters outside the lock (copy under the lock, notify
-    /// outside it); a waiter resumed here gets its feed's entry of `pushes`.
-    private func signal(_ ids: [UInt64], _ outcome: Outcome, pushes: [FeedKey: any Sendable] = [:]) {
-        let resumable: [(HubState.Waiter, FeedKey)] = state.withLock { state in
-            var resumable = [(HubState.Waiter, FeedKey)]()
+    /// outside it); a waiter resumed here gets its entry of `pushes` (aligned with `ids`).
+    private func signal(_ ids: [UInt64], _ outcome: Outcome, pushes: [(any Sendable)?] = []) {
+        let resumable: [(HubState.Waiter, (any Sendable)?)] = state.withLock { state in
+            var resumable = [(HubState.Waiter, (any Sendable)?)]()
             resumable.reserveCapacity(ids.count)
-            for id in ids {
+            for (position, id) in ids.enumerated() {
                 guard let index = state.slots.index(forKey: id) else { continue }
                 if let waiter = state.slots.values[index].waiter {
                     state.slots.values[index].waiter = nil
-                    resumable.append((waiter, state.slots.values[index].feed))
+                    resumable.append((waiter, pushes.isEmpty ? nil : pushes[position]))
                 } else if state.slots.values[index].signal == nil || outcome != .woken {
                     state.slots.values[index].signal = outcome
                 }
             }
             return resumable
         }
-        for (waiter, feed) in resumable { waiter.resume(outcome, push: pushes.isEmpty ? nil : pushes[feed]) }
+        for (waiter, push) in resumable { waiter.resume(outcome, push: push) }
     }
 
     private func tick(after duration: Duration) -> Int64 {

@@ -84,14 +84,11 @@ extension AppDatabase {
         let (first, firstPosition) = try Self.insertMessages(
             feedIDs: feedIDs, tokens: tokens, contentID: contentID, new: new, now: now, db: db)
         var changes = Changes()
-        changes.feeds.reserveCapacity(new.recipients.count)
         changes.created.reserveCapacity(new.recipients.count)
         for (index, recipient) in new.recipients.enumerated() {
             if index > 0 { answer.raw(",") }
             let id = MessageID(sequence: first + Int64(index), token: tokens[index])
             answer.created(id: id, recipient: recipient, channelID: new.channelID, insertedAt: insertedAt)
-            let feed = FeedKey(userID: recipient, channelID: new.channelID)
-            changes.feeds.append(feed)
             let message = MessageRow(
                 sequence: id.sequence, token: id.token, insertedAt: now.milliseconds, updatedAt: now.milliseconds,
                 seenAt: nil, readAt: nil, interactedAt: nil, archivedAt: nil, linkClickedAt: nil, source: new.source,
@@ -99,7 +96,7 @@ extension AppDatabase {
                 blocksJSON: new.blocksJSON)
             changes.created.append(
                 CreatedEntry(
-                    feed: feed, feedID: feedIDs[index],
+                    feed: FeedKey(userID: recipient, channelID: new.channelID), feedID: feedIDs[index],
                     entry: UpdateStream.Entry(
                         position: firstPosition + Int64(index), kind: .messageCreated, insertedAt: now.milliseconds,
                         message: message)))

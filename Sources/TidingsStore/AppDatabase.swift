@@ -56,11 +56,14 @@ public final class AppDatabase: Sendable {
         }
     }
 
-    /// What a write transaction changed: the feeds, and the stream entries it created, which
-    /// are pushed to the polls waiting on their feeds.
+    /// What a write transaction changed: the stream entries it created (each names its
+    /// feed), which are pushed to the polls waiting on their feeds, and the other feeds it
+    /// changed.
     struct Changes {
         var feeds: [FeedKey] = []
         var created: [CreatedEntry] = []
+
+        var isEmpty: Bool { feeds.isEmpty && created.isEmpty }
 
         mutating func append(_ other: Changes) {
             feeds += other.feeds
@@ -77,11 +80,13 @@ public final class AppDatabase: Sendable {
         let hub = self.hub
         let value = try await pool.write { db in
             let (value, changes) = try body(db)
-            if let hub, !changes.feeds.isEmpty {
-                let pushes = try CreatedUpdates.pushes(changes.created, polled: hub.polled, db: db)
+            if let hub, !changes.isEmpty {
+                let created = try CreatedUpdates.pushes(changes.created, polled: hub.polled, db: db)
+                let feeds = changes.feeds + changes.created.map(\.feed)
+                let pushes = created.isEmpty ? [] : Array(repeating: nil, count: changes.feeds.count) + created
                 // Right after the commit, on the writer's queue: waiting polls are woken one
                 // hop sooner than from the task that awaits this write, and in commit order.
-                db.afterNextTransaction { _ in hub.notify(changes.feeds, pushes: pushes) }
+                db.afterNextTransaction { _ in hub.notify(feeds, pushes: pushes) }
             }
             return value
         }

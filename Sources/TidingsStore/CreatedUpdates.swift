@@ -33,22 +33,33 @@ public struct CreatedUpdates: Sendable {
             feed: feed, entries: after, position: after.last?.position ?? since, hasMore: false, counts: counts)
     }
 
-    /// The pushes of a transaction's created entries, for the feeds `polled` says have polls
-    /// open, keyed by feed. Read inside the transaction, so the counts are the commit's.
+    /// The pushes of a transaction's created entries, aligned with them: for an entry whose
+    /// feed `polled` says has polls open, every entry of the transaction on that feed and
+    /// the feed's counts, read inside the transaction so they are the commit's; `nil` for
+    /// the others. Empty when no feed is polled.
     static func pushes(_ created: [CreatedEntry], polled: ([FeedKey]) -> [Bool], db: Database) throws
-        -> [FeedKey: any Sendable]
+        -> [(any Sendable)?]
     {
-        guard !created.isEmpty else { return [:] }
-        var byFeed: [FeedKey: (feedID: Int64, entries: [UpdateStream.Entry])] = [:]
-        for (created, isPolled) in zip(created, polled(created.map(\.feed))) where isPolled {
-            byFeed[created.feed, default: (created.feedID, [])].entries.append(created.entry)
+        guard !created.isEmpty else { return [] }
+        // The polled feeds, by row id (a feed can take several entries in a group commit).
+        var groups: [(feed: FeedKey, feedID: Int64, entries: [UpdateStream.Entry], indices: [Int])] = []
+        var groupOf: [Int64: Int] = [:]
+        for (index, isPolled) in polled(created.map(\.feed)).enumerated() where isPolled {
+            let entry = created[index]
+            if let group = groupOf[entry.feedID] {
+                groups[group].entries.append(entry.entry)
+                groups[group].indices.append(index)
+            } else {
+                groupOf[entry.feedID] = groups.count
+                groups.append((entry.feed, entry.feedID, [entry.entry], [index]))
+            }
         }
-        guard !byFeed.isEmpty else { return [:] }
-        var ids = JSONWriter(capacity: 16 + byFeed.count * 12)
+        guard !groups.isEmpty else { return [] }
+        var ids = JSONWriter(capacity: 16 + groups.count * 12)
         ids.raw("[")
-        for (index, polled) in byFeed.values.enumerated() {
+        for (index, group) in groups.enumerated() {
             if index > 0 { ids.raw(",") }
-            ids.int(polled.feedID)
+            ids.int(group.feedID)
         }
         ids.raw("]")
         let rows = RawRows(
@@ -62,11 +73,12 @@ public struct CreatedUpdates: Sendable {
             counts[rows.int64(0)] = FeedCounts(
                 totalCount: Int(rows.int64(1)), unreadCount: Int(rows.int64(2)), unseenCount: Int(rows.int64(3)))
         }
-        var pushes: [FeedKey: any Sendable] = [:]
-        for (feed, polled) in byFeed {
-            guard let counts = counts[polled.feedID] else { continue }
-            pushes[feed] = CreatedUpdates(
-                feed: feed, entries: polled.entries.sorted { $0.position < $1.position }, counts: counts)
+        var pushes = [(any Sendable)?](repeating: nil, count: created.count)
+        for group in groups {
+            guard let counts = counts[group.feedID] else { continue }
+            let push = CreatedUpdates(
+                feed: group.feed, entries: group.entries.sorted { $0.position < $1.position }, counts: counts)
+            for index in group.indices { pushes[index] = push }
         }
         return pushes
     }

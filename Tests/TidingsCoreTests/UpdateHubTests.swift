@@ -31,7 +31,7 @@ struct UpdateHubTests {
         let again = try park(ann)
         defer { hub.release(again) }
         woken.withLock { $0 = [] }
-        hub.notify([ann, bob], pushes: [ann: "pushed"])
+        hub.notify([ann, bob], pushes: ["pushed", nil])
         #expect(Set(woken.withLock { $0 }) == [again.id, bobs[0].id])
         #expect(hub.openPolls == 2)
     }
@@ -45,7 +45,7 @@ struct UpdateHubTests {
         hub.wait(attached) { _, push in received.withLock { $0.append(push as? String) } }
         let early = try hub.register(feed: ann, timeout: .seconds(30))
         defer { [attached, early].forEach(hub.release) }
-        hub.notify([ann], pushes: [ann: "entries"])
+        hub.notify([ann], pushes: ["entries"])
         hub.wait(early) { _, push in received.withLock { $0.append(push as? String) } }
         #expect(received.withLock { $0 } == ["entries", nil])
     }

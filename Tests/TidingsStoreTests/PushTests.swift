@@ -57,6 +57,40 @@ struct PushTests {
         #expect(signals.first?.0 == .woken && signals.first?.1 == false)
     }
 
+    @Test("pushes are aligned with the entries: every entry of a polled feed gets all of that feed's entries")
+    func pushesAlignWithEntries() async throws {
+        let database = try makeDatabase()
+        _ = try await database.create(2, for: "ann")
+        _ = try await database.create(1, for: "bob")
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let bob = FeedKey(userID: "bob", channelID: "in-app")
+        let pushes = try await database.pool.read { db in
+            let annID = try AppDatabase.feedID(for: ann, db: db)
+            let bobID = try AppDatabase.feedID(for: bob, db: db)
+            func entry(_ feed: FeedKey, _ feedID: Int64, _ position: Int64) -> CreatedEntry {
+                CreatedEntry(
+                    feed: feed, feedID: feedID,
+                    entry: UpdateStream.Entry(position: position, kind: .messageCreated, insertedAt: 0))
+            }
+            // Two creates of one group commit, both to ann; bob has no poll open.
+            let created = [entry(ann, annID, 20), entry(bob, bobID, 21), entry(ann, annID, 19)]
+            return try CreatedUpdates.pushes(created, polled: { $0.map { $0 == ann } }, db: db)
+                .map { $0 as? CreatedUpdates }
+        }
+        #expect(pushes.count == 3)
+        #expect(pushes[1] == nil)
+        for push in [pushes[0], pushes[2]] {
+            #expect(push?.entries.map(\.position) == [19, 20])
+            #expect(push?.counts == FeedCounts(totalCount: 2, unreadCount: 2, unseenCount: 2))
+        }
+        let none = try await database.pool.read { db in
+            try CreatedUpdates.pushes(
+                [CreatedEntry(feed: bob, feedID: 1, entry: .init(position: 1, kind: .messageCreated, insertedAt: 0))],
+                polled: { $0.map { _ in false } }, db: db)
+        }
+        #expect(none.isEmpty)
+    }
+
     @Test("a pushed answer holds the entries after the poll's cursor, or defers to a read past its limit")
     func answerRespectsCursorAndLimit() throws {
         let feed = FeedKey(userID: "ann", channelID: "in-app")
