@@ -167,16 +167,13 @@ extension AppDatabase {
         }
         users.raw("]")
         var ids = [Int64?](repeating: nil, count: recipients.count)
-        let found = try Row.fetchCursor(
-            db.cachedStatement(
+        let found = RawRows(
+            try db.cachedStatement(
                 sql: """
                     SELECT j.key, f.id FROM json_each(?) j
                     CROSS JOIN feed f ON f.user_id = j.value AND f.channel_id = ?
                     """), arguments: [String(decoding: users.bytes, as: UTF8.self), channelID])
-        while let row = try found.next() {
-            let index: Int = row[0]
-            ids[index] = row[1]
-        }
+        while try found.next() { ids[Int(found.int64(0))] = found.int64(1) }
         return try zip(recipients, ids).map { recipient, id in
             try id ?? Self.feedID(for: FeedKey(userID: recipient, channelID: channelID), db: db)
         }
