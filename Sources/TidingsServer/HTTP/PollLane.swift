@@ -68,13 +68,18 @@ struct PollLane: Sendable {
     }
 }
 
-/// What a woken poll's re-read found.
-enum Reread: Sendable {
+/// What a woken poll found after its cursor, in what the waking commit pushed or by
+/// reading the stream again.
+enum WokenAnswer: Sendable {
     /// Events: the answer, ready for the wire.
     case events(WireAnswer)
-    /// Nothing after the poll's cursor: the read, which answers a later timeout.
+    /// Nothing after the poll's cursor: the batch, which answers a later timeout.
     case nothing(UpdatesBatch)
     case failed(TidingsError)
+
+    init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator) {
+        self = batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: allocator))
+    }
 }
 
 extension PollLane {
@@ -84,7 +89,7 @@ extension PollLane {
     /// both on `eventLoop`.
     func wait(
         _ poll: ParkedPoll, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
-        found: @escaping @Sendable (Reread) -> Void, signalled: @escaping @Sendable (UpdateHub.Outcome) -> Void
+        found: @escaping @Sendable (WokenAnswer) -> Void, signalled: @escaping @Sendable (UpdateHub.Outcome) -> Void
     ) {
         let rereads = self.rereads
         hub.wait(poll.ticket) { outcome, push in
@@ -93,7 +98,7 @@ extension PollLane {
                 return
             }
             if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
-                eventLoop.execute { found(batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: allocator))) }
+                eventLoop.execute { found(WokenAnswer(batch, allocator: allocator)) }
                 return
             }
             let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
@@ -107,7 +112,7 @@ extension PollLane {
 /// written on the reader's thread, and each event loop gets its polls' results in one
 /// task, not one task per poll.
 final class StreamRereads: Sendable {
-    typealias Delivery = @Sendable (Reread) -> Void
+    typealias Delivery = @Sendable (WokenAnswer) -> Void
     private struct Waiting {
         var request: AppDatabase.UpdatesRequest
         var eventLoop: any EventLoop
@@ -143,27 +148,26 @@ final class StreamRereads: Sendable {
         }
         if waiting.isEmpty { return }
         database.updates(waiting.map(\.request)) { results in
-            let rereads: [Reread]
+            let answers: [WokenAnswer]
             switch results {
             case .success(let results):
-                rereads = results.map { result in
+                answers = results.map { result in
                     switch result {
-                    case .success(let batch) where batch.isEmpty: .nothing(batch)
-                    case .success(let batch): .events(WireAnswer(batch, allocator: self.allocator))
+                    case .success(let batch): WokenAnswer(batch, allocator: self.allocator)
                     case .failure(let error): .failed(error)
                     }
                 }
             case .failure:
-                rereads = Array(repeating: .failed(.internalError), count: waiting.count)
+                answers = Array(repeating: .failed(.internalError), count: waiting.count)
             }
-            self.deliver(zip(waiting, rereads))
+            self.deliver(zip(waiting, answers))
             self.drain()
         }
     }
 
     /// Hands each event loop its polls' results in one task.
-    private func deliver(_ results: Zip2Sequence<[Waiting], [Reread]>) {
-        var byLoop: [ObjectIdentifier: (any EventLoop, [(Delivery, Reread)])] = [:]
+    private func deliver(_ results: Zip2Sequence<[Waiting], [WokenAnswer]>) {
+        var byLoop: [ObjectIdentifier: (any EventLoop, [(Delivery, WokenAnswer)])] = [:]
         for (waiting, reread) in results {
             byLoop[ObjectIdentifier(waiting.eventLoop), default: (waiting.eventLoop, [])].1.append((waiting.deliver, reread))
         }

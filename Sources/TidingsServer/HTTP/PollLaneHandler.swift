@@ -184,7 +184,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
         lane.wait(
             poll, on: channel.eventLoop, allocator: channel.allocator,
-            found: { handler.value.reread($0, channel: channel) },
+            found: { handler.value.found($0, channel: channel) },
             signalled: { handler.value.signalled($0, channel: channel) })
     }
 
@@ -192,7 +192,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .parked(let poll) = state else { return }
         switch outcome {
         case .woken:
-            break  // answered through `reread`, see `PollLane.wait`
+            break  // answered through `found`, see `PollLane.wait`
         case .timedOut, .shutdown:
             lane.hub.release(poll.ticket)
             state = .running
@@ -207,9 +207,9 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// After a wake-up (a re-read, or what the waking commit pushed): events answer the
     /// poll, none parks it again (the ticket stayed registered, so nothing committed
     /// meanwhile is missed).
-    private func reread(_ reread: Reread, channel: Channel) {
+    private func found(_ found: WokenAnswer, channel: Channel) {
         guard case .parked(let poll) = state else { return }  // the client went away
-        switch reread {
+        switch found {
         case .nothing(let batch):
             let poll = ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch)
             state = .parked(poll)
