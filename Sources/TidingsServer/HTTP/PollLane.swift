@@ -16,7 +16,8 @@ struct ParkedPoll: Sendable {
     let ticket: UpdateHub.Ticket
     let since: Int64
     let limit: Int
-    /// The read made after registering; it answers a timeout or shutdown.
+    /// The latest batch with nothing after `since` (the read after registering, or a later
+    /// re-read or push with counts as of then); it answers a timeout or shutdown.
     let lastRead: UpdatesBatch
 }
 
