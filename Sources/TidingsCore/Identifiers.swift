@@ -1,10 +1,22 @@
 /// Validation of the identifiers clients choose (API.md section 1).
 public enum Identifiers {
     /// A user id is 1–256 bytes of UTF-8 with no control characters.
+    ///
+    /// The control characters (general category Cc, a set Unicode never changes) are
+    /// U+0000–U+001F and U+007F–U+009F: in UTF-8, the bytes below 0x20, 0x7F, and 0xC2
+    /// followed by 0x80–0x9F. Checked on the bytes, since a 1,000-recipient create checks
+    /// a thousand ids and the scalar properties' table lookup was 3 % of its CPU.
     public static func isValidUserID(_ id: String) -> Bool {
-        let count = id.utf8.count
-        guard count >= 1, count <= 256 else { return false }
-        return !id.unicodeScalars.contains { $0.properties.generalCategory == .control }
+        var id = id
+        return id.withUTF8 { bytes in
+            guard bytes.count >= 1, bytes.count <= 256 else { return false }
+            var afterC2 = false
+            for byte in bytes {
+                if byte < 0x20 || byte == 0x7F || (afterC2 && byte < 0xA0) { return false }
+                afterC2 = byte == 0xC2
+            }
+            return true
+        }
     }
 
     /// A channel id is 1–64 characters of `[A-Za-z0-9._-]`.

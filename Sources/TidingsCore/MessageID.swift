@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// The public id of a message: `msg_` followed by a random token and the message's
 /// sequence. The sequence makes lookups a primary-key read; the token makes ids
 /// unguessable, so knowing one id says nothing about the next.
@@ -82,5 +88,29 @@ public struct MessageID: Hashable, Sendable {
             value = sum
         }
         return value
+    }
+}
+
+extension MessageID {
+    /// `count` tokens from the system's CSPRNG, 256 bytes per call: `Int64.random` makes a
+    /// `getrandom(2)` call per token, which was 3 % of a 1,000-recipient create's CPU.
+    public static func randomTokens(_ count: Int) -> [Int64] {
+        var tokens = [Int64](repeating: 0, count: count)
+        tokens.withUnsafeMutableBytes { buffer in
+            var generator = SystemRandomNumberGenerator()
+            var offset = 0
+            while offset < buffer.count {
+                let length = min(256, buffer.count - offset)  // getentropy's most per call
+                if getentropy(buffer.baseAddress! + offset, length) != 0 {
+                    // Not expected on Linux ≥ 3.17; the stdlib's generator never fails.
+                    for at in stride(from: offset, to: buffer.count, by: 8) {
+                        buffer.storeBytes(of: generator.next(), toByteOffset: at, as: UInt64.self)
+                    }
+                    return
+                }
+                offset += length
+            }
+        }
+        return tokens
     }
 }

@@ -80,7 +80,7 @@ extension AppDatabase {
         answer.key("messages")
         answer.raw("[")
         let feedIDs = try Self.feedIDs(for: new.recipients, channelID: new.channelID, db: db)
-        let tokens = new.recipients.map { _ in Int64.random(in: Int64.min...Int64.max) }
+        let tokens = MessageID.randomTokens(new.recipients.count)
         let (first, firstPosition) = try Self.insertMessages(
             feedIDs: feedIDs, tokens: tokens, contentID: contentID, new: new, now: now, db: db)
         var changes = Changes()

@@ -48,6 +48,16 @@ struct ValueTests {
         }
     }
 
+    @Test("random tokens fill the whole batch, past getrandom's 256-byte guarantee, and differ")
+    func randomTokens() {
+        let tokens = MessageID.randomTokens(1000)
+        #expect(tokens.count == 1000)
+        // 1,000 draws from 2^64: a repeat or a zero left unfilled would be a bug, not chance.
+        #expect(Set(tokens).count == 1000)
+        #expect(!tokens.suffix(100).contains(0))
+        #expect(MessageID.randomTokens(0).isEmpty)
+    }
+
     @Test("user and channel ids follow section 1")
     func identifiers() {
         #expect(Identifiers.isValidUserID("user-1"))
@@ -60,5 +70,17 @@ struct ValueTests {
         #expect(!Identifiers.isValidChannelID("in app"))
         #expect(!Identifiers.isValidChannelID(String(repeating: "c", count: 65)))
         #expect(!Identifiers.isValidChannelID(""))
+    }
+
+    @Test("a user id is refused exactly when it holds a control character (category Cc)")
+    func userIDControlCharacters() {
+        let scalars = (0...0x2FFF).compactMap(Unicode.Scalar.init) + [0xFEFF, 0x1_F600, 0x10_FFFF].compactMap(Unicode.Scalar.init)
+        var refused = 0
+        for scalar in scalars {
+            let isControl = scalar.properties.generalCategory == .control
+            if isControl { refused += 1 }
+            #expect(Identifiers.isValidUserID("a\(scalar)b") == !isControl, "U+\(String(scalar.value, radix: 16))")
+        }
+        #expect(refused == 65)
     }
 }
