@@ -9,7 +9,8 @@ import Synchronization
 /// that commit, and every write queued behind it, waits while pages are copied and the
 /// database file is synced (29 % of the writer's time late in a big ingest, BENCHMARKS.md).
 /// Here a WAL hook on each connection replaces the automatic checkpoint. Once the WAL holds
-/// `threshold` frames, a checkpoint runs in two steps:
+/// `threshold` frames (`AppDatabase.checkpointFrames` unless told), a checkpoint runs in two
+/// steps:
 ///
 /// 1. On another thread, a connection of the checkpointer's own runs a passive checkpoint:
 ///    it copies what no reader still needs and never blocks the writer or readers.
@@ -20,8 +21,8 @@ import Synchronization
 ///
 /// Commits stay exactly as durable as before: each one is synced in the WAL as it was.
 final class Checkpointer: Sendable {
-    /// WAL frames (pages) that gather before a checkpoint starts: SQLite's own default.
-    static let threshold = 1000
+    /// Frames that gather before a checkpoint starts.
+    private let threshold: Int
 
     private let connection: DatabaseQueue
     private let state = Mutex(State())
@@ -34,8 +35,9 @@ final class Checkpointer: Sendable {
         var closed = false
     }
 
-    init(path: String, report: @escaping @Sendable (Duration) -> Void) throws {
+    init(path: String, threshold: Int, report: @escaping @Sendable (Duration) -> Void) throws {
         self.report = report
+        self.threshold = threshold
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "checkpointer"
@@ -63,7 +65,7 @@ final class Checkpointer: Sendable {
     /// Called after each commit with the frames the WAL now holds.
     func walHolds(_ frames: Int) {
         let writer = state.withLock { state -> DatabasePool? in
-            guard frames >= Self.threshold, !state.running, !state.closed, let writer = state.writer else { return nil }
+            guard frames >= threshold, !state.running, !state.closed, let writer = state.writer else { return nil }
             state.running = true
             return writer
         }

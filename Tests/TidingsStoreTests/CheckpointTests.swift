@@ -13,7 +13,7 @@ struct CheckpointTests {
         let path = directory.appendingPathComponent("tidings.sqlite").path
         let (checkpoints, report) = AsyncStream.makeStream(of: Duration.self)
         let database = try AppDatabase(
-            path: path,
+            path: path, checkpointFrames: 1000,
             onTransaction: { operation, duration in
                 if operation == "walCheckpoint" { report.yield(duration) }
             })
