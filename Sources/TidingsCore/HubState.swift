@@ -5,6 +5,8 @@ struct HubState {
         var deadline: Int64
         var signal: UpdateHub.Outcome?
         var waiter: Waiter?
+        /// A waiter was attached once: the poll has read the stream and waited.
+        var hasWaited = false
     }
 
     /// Who is told when a slot is signalled: a suspended task, or (for polls parked by the
@@ -50,20 +52,22 @@ struct HubState {
     }
 
     var slots: [UInt64: Slot] = [:]
+    /// Slots that have had a waiter attached (`Slot.hasWaited`).
+    var waiting = 0
     var byFeed: [FeedKey: FeedSlots] = [:]
     var perUser: [String: Int] = [:]
     var deadlines: [Int64: [UInt64]] = [:]
     var nextID: UInt64 = 0
     var shuttingDown = false
     var timerRunning = false
-    /// Callers of `UpdateHub.waitForOpenPolls` and the count each waits for.
-    var openPollWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
+    /// Callers of `UpdateHub.waitForWaitingPolls` and the count each waits for.
+    var waitingWatchers: [(count: Int, continuation: CheckedContinuation<Void, Never>)] = []
 
     /// Watchers whose count is now reached, removed from the list.
     mutating func satisfiedWatchers() -> [CheckedContinuation<Void, Never>] {
-        let open = slots.count
-        let ready = openPollWatchers.filter { $0.count <= open }.map(\.continuation)
-        openPollWatchers.removeAll { $0.count <= open }
+        guard !waitingWatchers.isEmpty else { return [] }
+        let ready = waitingWatchers.filter { $0.count <= waiting }.map(\.continuation)
+        waitingWatchers.removeAll { $0.count <= waiting }
         return ready
     }
 
@@ -82,6 +86,7 @@ struct HubState {
         if byFeed[slot.feed]?.remove(id) == false { byFeed[slot.feed] = nil }
         let remaining = (perUser[slot.feed.userID] ?? 1) - 1
         perUser[slot.feed.userID] = remaining > 0 ? remaining : nil
+        if slot.hasWaited { waiting -= 1 }
         return slot.waiter
     }
 

@@ -30,15 +30,19 @@ public final class UpdateHub: Sendable {
         self.state = Mutex(HubState())
     }
 
-    /// Polls registered and not yet released.
+    /// Polls registered and not yet released (what the limits count).
     public var openPolls: Int { state.withLock { $0.slots.count } }
+
+    /// Open polls that have read the stream and waited: a poll counts from when it first
+    /// parks until it is released. One still reading its first answer is open, not waiting.
+    public var waitingPolls: Int { state.withLock { $0.waiting } }
 
     /// Registers a poll on `feed` that times out after `timeout`. Refused with `429` past
     /// the per-user limit and `503` past the server-wide one. After shutdown began, the
     /// ticket is already signalled `.shutdown`.
     public func register(feed: FeedKey, timeout: Duration) throws(TidingsError) -> Ticket {
         let deadline = tick(after: timeout)
-        let result: Result<(Ticket, Bool, [CheckedContinuation<Void, Never>]), TidingsError> = state.withLock { state in
+        let result: Result<(Ticket, Bool), TidingsError> = state.withLock { state in
             if state.slots.count >= maxPolls {
                 return .failure(.unavailable("The server holds its maximum of \(maxPolls) open polls.", retryAfter: 5))
             }
@@ -50,11 +54,10 @@ public final class UpdateHub: Sendable {
             if state.shuttingDown { state.slots[ticket.id]?.signal = .shutdown }
             let startTimer = !state.timerRunning
             state.timerRunning = true
-            return .success((ticket, startTimer, state.satisfiedWatchers()))
+            return .success((ticket, startTimer))
         }
-        let (ticket, startTimer, watchers) = try result.get()
+        let (ticket, startTimer) = try result.get()
         if startTimer { Task { await self.runTimer() } }
-        for watcher in watchers { watcher.resume() }
         return ticket
     }
 
@@ -83,24 +86,30 @@ public final class UpdateHub: Sendable {
 
     /// Attaches a waiter to the ticket's slot, or returns the outcome it must get at once.
     private func attach(_ waiter: HubState.Waiter, to ticket: Ticket) -> Outcome? {
-        state.withLock { state in
+        let (immediate, watchers): (Outcome?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
             // Slots are changed in place: copying one out and back costs retains of its feed.
-            guard let index = state.slots.index(forKey: ticket.id) else { return .cancelled }
+            guard let index = state.slots.index(forKey: ticket.id) else { return (.cancelled, []) }
             if let signal = state.slots.values[index].signal {
                 state.slots.values[index].signal = nil
-                return signal
+                return (signal, [])
             }
             state.slots.values[index].waiter = waiter
-            return nil
+            guard !state.slots.values[index].hasWaited else { return (nil, []) }
+            state.slots.values[index].hasWaited = true
+            state.waiting += 1
+            return (nil, state.satisfiedWatchers())
         }
+        for watcher in watchers { watcher.resume() }
+        return immediate
     }
 
-    /// Returns once at least `count` polls are open (load tools and tests wait on this).
-    public func waitForOpenPolls(_ count: Int) async {
+    /// Returns once at least `count` polls are waiting (`waitingPolls`; tests wait on this
+    /// before they change a feed).
+    public func waitForWaitingPolls(_ count: Int) async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let ready = state.withLock { state in
-                if state.slots.count >= count { return true }
-                state.openPollWatchers.append((count, continuation))
+                if state.waiting >= count { return true }
+                state.waitingWatchers.append((count, continuation))
                 return false
             }
             if ready { continuation.resume() }

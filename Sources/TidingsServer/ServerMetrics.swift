@@ -54,7 +54,9 @@ public final class ServerMetrics: Sendable {
 
     /// The Prometheus text exposition, with gauges read at scrape time.
     func exposition() -> [UInt8] {
-        Gauge(label: "tidings_open_polls", factory: factory).record(hub.openPolls)
+        // Polls parked until their feed changes, so a load tool that waits for N can publish
+        // knowing every poll is waiting, not still reading its first answer.
+        Gauge(label: "tidings_open_polls", factory: factory).record(hub.waitingPolls)
         return registry.emitToBuffer()
     }
 }

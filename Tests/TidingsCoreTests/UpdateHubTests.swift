@@ -49,4 +49,27 @@ struct UpdateHubTests {
         hub.wait(early) { _, push in received.withLock { $0.append(push as? String) } }
         #expect(received.withLock { $0 } == ["entries", nil])
     }
+
+    @Test("a poll counts as waiting from its first wait to its release, not while it reads its first answer")
+    func waitingPolls() async throws {
+        let hub = UpdateHub(maxPollsPerUser: 8, maxPolls: 100)
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let first = try hub.register(feed: ann, timeout: .seconds(30))
+        let second = try hub.register(feed: ann, timeout: .seconds(30))
+        #expect(hub.openPolls == 2 && hub.waitingPolls == 0)
+        let woken = Mutex(0)
+        hub.wait(first) { _, _ in woken.withLock { $0 += 1 } }
+        #expect(hub.waitingPolls == 1)
+        async let bothWaiting: Void = hub.waitForWaitingPolls(2)
+        hub.wait(second) { _, _ in woken.withLock { $0 += 1 } }
+        await bothWaiting
+        // Woken and answering, a poll still holds its slot and counts until released.
+        hub.notify([ann])
+        #expect(woken.withLock { $0 } == 2 && hub.waitingPolls == 2)
+        hub.wait(first) { _, _ in }  // waits again: counted once
+        #expect(hub.waitingPolls == 2)
+        hub.release(first)
+        hub.release(second)
+        #expect(hub.openPolls == 0 && hub.waitingPolls == 0)
+    }
 }

@@ -44,7 +44,7 @@ struct UpdatesRouteTests {
         try await app.test(.router) { client async throws in
             let start = try await client.send(.get, Self.path).decode(UpdatesResponse.self).cursor
             async let answer = client.send(.get, Self.path + "?since=\(start)&timeout=30")
-            await dependencies.hub.waitForOpenPolls(1)
+            await dependencies.hub.waitForWaitingPolls(1)
             try await client.createMessages(["bob"])  // another feed: must not answer the poll
             try await client.createMessages(["ann"])
             let updates = try await answer.decode(UpdatesResponse.self)
@@ -116,11 +116,11 @@ struct UpdatesRouteTests {
             let bob = try await client.send(.get, "/v1/users/bob/feeds/in-app/updates").decode(UpdatesResponse.self).cursor
             async let first = client.send(.get, Self.path + "?since=\(ann)&timeout=30")
             async let second = client.send(.get, Self.path + "?since=\(ann)&timeout=30")
-            await dependencies.hub.waitForOpenPolls(2)
+            await dependencies.hub.waitForWaitingPolls(2)
             let third = try await client.send(.get, Self.path + "?since=\(ann)&timeout=30")
             #expect(third.status == .tooManyRequests && third.headers[.retryAfter] != nil)
             async let bobPoll = client.send(.get, "/v1/users/bob/feeds/in-app/updates?since=\(bob)&timeout=30")
-            await dependencies.hub.waitForOpenPolls(3)
+            await dependencies.hub.waitForWaitingPolls(3)
             let carol = try await client.send(.get, "/v1/users/carol/feeds/in-app/updates?since=\(bob)&timeout=30")
             #expect(carol.status == .badRequest)  // bob's cursor on carol's feed
             let carolStart = try await client.send(.get, "/v1/users/carol/feeds/in-app/updates").decode(UpdatesResponse.self)
@@ -139,7 +139,7 @@ struct UpdatesRouteTests {
             let start = try await client.send(.get, Self.path).decode(UpdatesResponse.self).cursor
             async let first = client.send(.get, Self.path + "?since=\(start)&timeout=30")
             async let second = client.send(.get, Self.path + "?since=\(start)&timeout=30")
-            await dependencies.hub.waitForOpenPolls(2)
+            await dependencies.hub.waitForWaitingPolls(2)
             dependencies.hub.shutdown()
             for response in try await [first, second] {
                 #expect(response.status == .ok)

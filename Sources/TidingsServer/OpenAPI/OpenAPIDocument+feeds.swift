@@ -17,6 +17,10 @@ extension OpenAPIDocument {
           /metrics:
             get:
               summary: Prometheus text (requests, latencies, open polls, messages, engagement, bulk rows, transactions)
+              description: >-
+                `tidings_open_polls` counts the long polls that have read their feed and wait
+                for a change, from their first wait until they are answered; a poll still reading
+                its first answer is not counted, so a client that waits for N knows all N wait.
               security: []
               responses:
                 '200': {description: 'Prometheus text exposition', content: {text/plain: {schema: {type: string}}}}
