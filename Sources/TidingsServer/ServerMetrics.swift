@@ -54,8 +54,8 @@ public final class ServerMetrics: Sendable {
 
     /// The Prometheus text exposition, with gauges read at scrape time.
     func exposition() -> [UInt8] {
-        // Polls parked until their feed changes, so a load tool that waits for N can publish
-        // knowing every poll is waiting, not still reading its first answer.
+        // Polls that have read their feed and waited, until they are answered: a load tool
+        // that waits for N can publish knowing no poll is still reading its first answer.
         Gauge(label: "tidings_open_polls", factory: factory).record(hub.waitingPolls)
         return registry.emitToBuffer()
     }
