@@ -342,7 +342,7 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False,
     return result
 
 
-async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False):
+async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False, perf_dir=None):
     port = srv.port
     admin = hc.Client(port)
     publisher = await hc.connect(port)
@@ -367,6 +367,7 @@ async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False):
         result["rss_waiting_kib"] = srv.rss_kib()
         result["kib_per_poll"] = round((result["rss_waiting_kib"] - result["rss_before_kib"]) / n, 2)
     message = json.dumps({"type": "message.created", "text": "**bench** message", "pad": "x" * 64})
+    perf = await Perf(perf_dir, f"fanout{n}-nchan", srv.worker_pid).start()
     server_cpu0, client_cpu0, busy0 = srv.cpu_seconds(), time.process_time(), system_busy_seconds()
     t0 = perf_counter()
     pub = publisher.send(hc.request_bytes("POST", f"/pub/{channel}", f"127.0.0.1:{port}", None, message))
@@ -376,6 +377,7 @@ async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False):
     result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
     result["window_s"] = round(perf_counter() - t0, 3)
     result["other_cpu_s"] = round(system_busy_seconds() - busy0 - result["server_cpu_s"] - result["client_cpu_s"], 2)
+    await perf.stop()
     latencies, statuses, errors, lost = [], {}, 0, 0
     for f in futs:
         if f is None or not f.done():
