@@ -7,6 +7,27 @@ struct HubState {
         var waiter: Waiter?
         /// A waiter was attached once: the poll has read the stream and waited.
         var hasWaited = false
+
+        // Slots are read and changed through these mutating methods, called on
+        // `slots.values[index]`: a plain read through that subscript copies the whole slot
+        // (retaining its feed and waiter), which was a tenth of a wake-up's cost.
+
+        /// Attaches `waiter`, or hands back the signal that came first. `firstWait` is true
+        /// the first time a waiter is attached to this slot.
+        mutating func attach(_ waiter: Waiter) -> (signal: UpdateHub.Outcome?, firstWait: Bool) {
+            if let early = signal.take() { return (early, false) }
+            self.waiter = waiter
+            defer { hasWaited = true }
+            return (nil, !hasWaited)
+        }
+
+        /// Takes the waiter out to be resumed; with none attached, keeps `outcome` for the
+        /// next attach (a wake-up never replaces an earlier outcome of another kind).
+        mutating func wake(_ outcome: UpdateHub.Outcome) -> Waiter? {
+            if let waiter = waiter.take() { return waiter }
+            if signal == nil || outcome != .woken { signal = outcome }
+            return nil
+        }
     }
 
     /// Who is told when a slot is signalled: a suspended task, or (for polls parked by the

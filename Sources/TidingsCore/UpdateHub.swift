@@ -87,15 +87,9 @@ public final class UpdateHub: Sendable {
     /// Attaches a waiter to the ticket's slot, or returns the outcome it must get at once.
     private func attach(_ waiter: HubState.Waiter, to ticket: Ticket) -> Outcome? {
         let (immediate, watchers): (Outcome?, [CheckedContinuation<Void, Never>]) = state.withLock { state in
-            // Slots are changed in place: copying one out and back costs retains of its feed.
             guard let index = state.slots.index(forKey: ticket.id) else { return (.cancelled, []) }
-            if let signal = state.slots.values[index].signal {
-                state.slots.values[index].signal = nil
-                return (signal, [])
-            }
-            state.slots.values[index].waiter = waiter
-            guard !state.slots.values[index].hasWaited else { return (nil, []) }
-            state.slots.values[index].hasWaited = true
+            let (early, firstWait) = state.slots.values[index].attach(waiter)
+            guard firstWait else { return (early, []) }
             state.waiting += 1
             return (nil, state.satisfiedWatchers())
         }
@@ -172,13 +166,10 @@ public final class UpdateHub: Sendable {
             var resumable = [(HubState.Waiter, (any Sendable)?)]()
             resumable.reserveCapacity(ids.count)
             for (position, id) in ids.enumerated() {
-                guard let index = state.slots.index(forKey: id) else { continue }
-                if let waiter = state.slots.values[index].waiter {
-                    state.slots.values[index].waiter = nil
-                    resumable.append((waiter, pushes.isEmpty ? nil : pushes[position]))
-                } else if state.slots.values[index].signal == nil || outcome != .woken {
-                    state.slots.values[index].signal = outcome
-                }
+                guard let index = state.slots.index(forKey: id),
+                    let waiter = state.slots.values[index].wake(outcome)
+                else { continue }
+                resumable.append((waiter, pushes.isEmpty ? nil : pushes[position]))
             }
             return resumable
         }
