@@ -39,7 +39,7 @@ public struct UpdatesBatch: Sendable {
 
     /// Lends the answer's JSON (as `json()`) without copying it out of the writer.
     public func withJSON<Result>(_ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        var writer = JSONWriter(capacity: JSONWriter.estimate(entries.compactMap(\.message)))
+        var writer = JSONWriter(capacity: JSONWriter.estimate(entries.lazy.compactMap(\.message)))
         writer.updates(self)
         return try writer.withBytes(body)
     }

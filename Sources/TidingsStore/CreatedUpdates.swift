@@ -27,7 +27,9 @@ public struct CreatedUpdates: Sendable {
     /// empty if the commit added nothing after `since`, `nil` if the poll must read the
     /// stream instead (it takes fewer events than the commit added).
     public func answer(since: Int64, limit: Int) -> UpdatesBatch? {
-        let after = entries.filter { $0.position > since }
+        // Entries are by position: those after `since` are a suffix, nearly always all of them.
+        let start = entries.firstIndex { $0.position > since } ?? entries.endIndex
+        let after = start == entries.startIndex ? entries : Array(entries[start...])
         guard after.count <= limit else { return nil }
         return UpdatesBatch(
             feed: feed, entries: after, position: after.last?.position ?? since, hasMore: false, counts: counts)

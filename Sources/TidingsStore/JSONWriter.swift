@@ -34,7 +34,7 @@ struct JSONWriter: ~Copyable {
 
     /// Room for an answer carrying `rows`: their stored JSON plus the item's own fields, so
     /// the buffer grows at most rarely.
-    static func estimate(_ rows: [MessageRow]) -> Int {
+    static func estimate(_ rows: some Sequence<MessageRow>) -> Int {
         rows.reduce(512) { $0 + 640 + $1.actorsJSON.utf8.count + $1.dataJSON.utf8.count + $1.blocksJSON.utf8.count }
     }
 
