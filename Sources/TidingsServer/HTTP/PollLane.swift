@@ -43,6 +43,8 @@ struct PollLane: Sendable {
     let rereads: StreamRereads
     let hub: UpdateHub
     let logger: Logger
+    /// Where commits queue the answers of each event loop's woken polls.
+    let pushed = PushedAnswers.Loops()
 
     /// `/v1/users/{user_id}/feeds/{channel_id}/updates`, the only path the lane serves.
     static func isPollPath(_ path: String?) -> Bool {
@@ -85,25 +87,26 @@ enum WokenAnswer: Sendable {
 
 extension PollLane {
     /// Attaches a parked poll to the hub. A wake-up that carries the waking commit's
-    /// created entries is answered from them; any other wake-up starts a re-read, from the
-    /// signalling thread. What either finds goes to `found`, other outcomes to `signalled`,
-    /// both on `eventLoop`.
+    /// created entries is answered from them, queued with the other answers for the same
+    /// event loop (`answers`); any other wake-up starts a re-read, from the signalling
+    /// thread. What either finds goes to `found`, other outcomes to `signalled`, both on the
+    /// loop of `answers`.
     func wait(
-        _ poll: ParkedPoll, on eventLoop: any EventLoop, allocator: ByteBufferAllocator,
+        _ poll: ParkedPoll, answers: PushedAnswers,
         found: @escaping @Sendable (WokenAnswer) -> Void, signalled: @escaping @Sendable (UpdateHub.Outcome) -> Void
     ) {
         let rereads = self.rereads
         hub.wait(poll.ticket) { outcome, push in
             guard outcome == .woken else {
-                eventLoop.execute { signalled(outcome) }
+                answers.eventLoop.execute { signalled(outcome) }
                 return
             }
             if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
-                eventLoop.execute { found(WokenAnswer(batch, allocator: allocator)) }
+                answers.push(batch, to: found)
                 return
             }
             let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
-            rereads.enqueue(request, on: eventLoop, deliver: found)
+            rereads.enqueue(request, on: answers.eventLoop, deliver: found)
         }
     }
 }

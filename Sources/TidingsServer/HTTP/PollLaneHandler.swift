@@ -54,6 +54,8 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// writing puts bytes on the socket as they are.
     private var context: ChannelHandlerContext?
     private var socket: ChannelHandlerContext?
+    /// Where commits queue this connection's answers (its event loop's).
+    private var pushed: PushedAnswers?
     /// Most parts buffered behind a poll before the connection is dropped.
     private static let maxPending = 64
 
@@ -70,6 +72,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         socket = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
+        pushed = lane.pushed.answers(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -183,7 +186,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     private func wait(_ poll: ParkedPoll, channel: Channel) {
         let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
         lane.wait(
-            poll, on: channel.eventLoop, allocator: channel.allocator,
+            poll, answers: pushed ?? lane.pushed.answers(for: channel.eventLoop),
             found: { handler.value.found($0, channel: channel) },
             signalled: { handler.value.signalled($0, channel: channel) })
     }

@@ -1,0 +1,57 @@
+import NIOCore
+import Synchronization
+import TidingsStore
+
+/// The answers a commit pushes to the polls of one event loop, handed over in one task per
+/// burst instead of one task per poll: a 1,000-recipient create queues its answers here
+/// from the writer's thread, and the loop renders and writes them in one go.
+final class PushedAnswers: Sendable {
+    typealias Found = @Sendable (WokenAnswer) -> Void
+    private struct Item {
+        var batch: UpdatesBatch
+        var found: Found
+    }
+
+    let eventLoop: any EventLoop
+    private let allocator = ByteBufferAllocator()
+    /// Answers not yet handed over, and whether a task to hand them over is scheduled.
+    private let queue = Mutex<(items: [Item], scheduled: Bool)>(([], false))
+
+    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+
+    /// Queues a woken poll's batch; `found` runs on the loop with its answer.
+    func push(_ batch: UpdatesBatch, to found: @escaping Found) {
+        let schedule = queue.withLock { queue in
+            queue.items.append(Item(batch: batch, found: found))
+            defer { queue.scheduled = true }
+            return !queue.scheduled
+        }
+        if schedule { eventLoop.execute { self.handOver() } }
+    }
+
+    /// Renders and hands over everything queued so far; pushes that arrive meanwhile
+    /// schedule the next task.
+    private func handOver() {
+        let items = queue.withLock { queue in
+            queue.scheduled = false
+            var items = [Item]()
+            swap(&items, &queue.items)
+            return items
+        }
+        for item in items { item.found(WokenAnswer(item.batch, allocator: allocator)) }
+    }
+
+    /// One per event loop of a group, looked up once per connection.
+    final class Loops: Sendable {
+        private let byLoop = Mutex<[ObjectIdentifier: PushedAnswers]>([:])
+
+        func answers(for eventLoop: any EventLoop) -> PushedAnswers {
+            byLoop.withLock { byLoop in
+                if let answers = byLoop[ObjectIdentifier(eventLoop)] { return answers }
+                let answers = PushedAnswers(eventLoop: eventLoop)
+                byLoop[ObjectIdentifier(eventLoop)] = answers
+                return answers
+            }
+        }
+    }
+}
