@@ -68,9 +68,8 @@ extension AppDatabase {
         if let claim = idempotency, let replay = try Self.replay(claim, db: db, now: now) {
             return (.replayed(body: replay), Changes())
         }
-        try db.execute(
-            sql: "INSERT INTO message_content (actors, data, blocks) VALUES (?, ?, ?)",
-            arguments: [new.actorsJSON, new.dataJSON, new.blocksJSON])
+        try db.cachedStatement(sql: "INSERT INTO message_content (actors, data, blocks) VALUES (?, ?, ?)")
+            .execute(arguments: [new.actorsJSON, new.dataJSON, new.blocksJSON])
         let contentID = db.lastInsertedRowID
         // The answer is written while the rows go in: it is stored for replays inside this
         // transaction, and Foundation's encoder cost as much as the inserts.

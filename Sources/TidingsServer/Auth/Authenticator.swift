@@ -30,7 +30,7 @@ public struct Authenticator: Sendable {
         guard parts.count == 2, parts[0].lowercased() == "bearer" else {
             throw .unauthorized("Authorization must be `Bearer <credential>`.")
         }
-        let credential = String(parts[1]).trimmingCharacters(in: .whitespaces)
+        let credential = String(parts[1].trimmingOWS)
         // Comparing digests keeps the comparison's time independent of the key's content.
         let digest = SHA256.hash(data: Data(credential.utf8))
         if let key = keys.first(where: { $0.digest == digest }) {

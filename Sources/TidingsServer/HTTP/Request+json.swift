@@ -10,7 +10,7 @@ extension Request {
     /// and while reading otherwise.
     func jsonBodyBytes(limit: Int = ServerConfiguration.maxBodyBytes) async throws -> ByteBuffer {
         let contentType = headers[.contentType]?.lowercased() ?? ""
-        let mediaType = contentType.split(separator: ";").first.map { $0.trimmingCharacters(in: .whitespaces) }
+        let mediaType = contentType.split(separator: ";").first.map { String($0.trimmingOWS) }
         guard mediaType == "application/json" else { throw TidingsErrorResponse(.unsupportedMediaType) }
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
             throw TidingsErrorResponse(.bodyTooLarge(limit: limit))
