@@ -75,6 +75,16 @@ struct AuthTests {
         #expect(try await status(good).0 == .ok)
     }
 
+    @Test("spaces and tabs around the credential are optional whitespace; inside it they are not")
+    func credentialWhitespace() async throws {
+        #expect(try await status(" \t\(TestCredentials.apiKey)\t ").0 == .ok)
+        #expect(try await status(" \t ").0 == .unauthorized)
+        #expect(try await status("\(TestCredentials.apiKey.dropLast()) \(TestCredentials.apiKey.suffix(1))").0 == .unauthorized)
+        #expect("\t a b \t".trimmingOWS == "a b")
+        #expect(" \t ".trimmingOWS.isEmpty && "".trimmingOWS.isEmpty && "x".trimmingOWS == "x")
+        #expect("\u{00A0}x\n".trimmingOWS == "\u{00A0}x\n", "only spaces and tabs are HTTP whitespace")
+    }
+
     @Test("a user token can never create messages")
     func tokenCannotCreate() async throws {
         let token = try await TidingsServerTests.userToken("ann")

@@ -147,6 +147,11 @@ struct CreateMessagesTests {
             textHeaders[.contentType] = "text/plain"
             let wrongType = try await client.send(.post, "/v1/channels/in-app/messages", headers: textHeaders, json: "{}")
             #expect(wrongType.status == .unsupportedMediaType && wrongType.errorCode == "unsupported_media_type")
+            var spacedHeaders = jsonHeaders
+            spacedHeaders[.contentType] = "Application/JSON \t; charset=utf-8"
+            let body = #"{"recipients":["a"],"blocks":[{"type":"text","content":"x"}]}"#
+            let spaced = try await client.send(.post, "/v1/channels/in-app/messages", headers: spacedHeaders, json: body)
+            #expect(spaced.status == .created, "parameters and whitespace around the media type are allowed")
             let huge = #"{"recipients":["a"],"pad":""# + String(repeating: "p", count: 300 * 1024) + "\"}"
             let tooLarge = try await client.send(.post, "/v1/channels/in-app/messages", json: huge)
             #expect(tooLarge.status == .contentTooLarge && tooLarge.errorCode == "body_too_large")
