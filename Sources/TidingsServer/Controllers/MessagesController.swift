@@ -27,7 +27,7 @@ struct MessagesController: Sendable {
         let bytes = try await request.jsonBodyBytes()
         let new: NewMessages
         do {
-            new = try validator.validate(try JSONValue.parse(bytes), channelID: channelID)
+            new = try validator.validate(try CreateMessagesBody.parse(bytes), channelID: channelID)
         } catch let error as TidingsError {
             throw TidingsErrorResponse(error)
         }
