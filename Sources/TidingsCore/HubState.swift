@@ -92,10 +92,17 @@ struct HubState {
         return ready
     }
 
+    // `byFeed` and `perUser` are reached through an index found once: their keys are
+    // strings, and hashing them again for each read and write was most of a release.
+
     mutating func add(feed: FeedKey, deadline: Int64) -> UpdateHub.Ticket {
         nextID += 1
         slots[nextID] = Slot(feed: feed, deadline: deadline)
-        if byFeed[feed]?.insert(nextID) == nil { byFeed[feed] = .one(nextID) }
+        if let index = byFeed.index(forKey: feed) {
+            byFeed.values[index].insert(nextID)
+        } else {
+            byFeed[feed] = .one(nextID)
+        }
         perUser[feed.userID, default: 0] += 1
         deadlines[deadline, default: []].append(nextID)
         return UpdateHub.Ticket(id: nextID, feed: feed)
@@ -104,9 +111,13 @@ struct HubState {
     /// Removes a slot, returning a waiter still waiting on it.
     mutating func remove(_ id: UInt64) -> Waiter? {
         guard let slot = slots.removeValue(forKey: id) else { return nil }
-        if byFeed[slot.feed]?.remove(id) == false { byFeed[slot.feed] = nil }
-        let remaining = (perUser[slot.feed.userID] ?? 1) - 1
-        perUser[slot.feed.userID] = remaining > 0 ? remaining : nil
+        if let index = byFeed.index(forKey: slot.feed), !byFeed.values[index].remove(id) {
+            byFeed.remove(at: index)
+        }
+        if let index = perUser.index(forKey: slot.feed.userID) {
+            perUser.values[index] -= 1
+            if perUser.values[index] <= 0 { perUser.remove(at: index) }
+        }
         if slot.hasWaited { waiting -= 1 }
         return slot.waiter
     }

@@ -17,11 +17,20 @@ struct CreatedEntry: Sendable {
 ///
 /// A transaction that reports created entries must report every entry it added to their
 /// feeds (creates add nothing else), or a pushed answer would miss one.
-public struct CreatedUpdates: Sendable {
+///
+/// A class: the hub carries pushes as `any Sendable`, which boxed this (larger than an
+/// existential's inline buffer) once per recipient, and each woken poll cast it back.
+public final class CreatedUpdates: Sendable {
     let feed: FeedKey
     /// By position.
     let entries: [UpdateStream.Entry]
     let counts: FeedCounts
+
+    init(feed: FeedKey, entries: [UpdateStream.Entry], counts: FeedCounts) {
+        self.feed = feed
+        self.entries = entries
+        self.counts = counts
+    }
 
     /// The answer to a poll on the feed waiting since `since` for at most `limit` events:
     /// empty if the commit added nothing after `since`, `nil` if the poll must read the
