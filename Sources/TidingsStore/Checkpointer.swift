@@ -19,7 +19,9 @@ import Synchronization
 ///    WAL while no write is under way lets SQLite restart the WAL from its beginning, so
 ///    this step keeps the WAL file from growing without end under steady writes.
 ///
-/// Commits stay exactly as durable as before: each one is synced in the WAL as it was.
+/// Commits stay exactly as durable as before. In WAL mode GRDB sets `synchronous=NORMAL`:
+/// a commit returns once its frames are written to the WAL file (it survives `kill -9`,
+/// STACK-NOTES §2), and the WAL is synced to disk by the checkpoints, not by each commit.
 final class Checkpointer: Sendable {
     /// Frames that gather before a checkpoint starts.
     private let threshold: Int

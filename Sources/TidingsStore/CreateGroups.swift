@@ -3,7 +3,8 @@ import TidingsCore
 
 /// The queue of creates waiting for the writer. While one group's transaction runs, the
 /// creates that arrive meanwhile gather into the next group, so concurrent creates share
-/// a commit (one fsync) instead of queueing for one each.
+/// a commit (its WAL writes and the pages they have in common) instead of queueing for one
+/// each.
 final class CreateGroups: Sendable {
     struct Request: Sendable {
         let new: NewMessages
