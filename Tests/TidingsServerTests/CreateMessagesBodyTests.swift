@@ -19,6 +19,8 @@ struct CreateMessagesBodyTests {
         #"{"recipients":[],"blocks":[],"actor":{},"data":{}}"#,
         #"{"recipients":["\u00e9\ud83d\ude00","a\"b\\c"],"blocks":[{"content":1e3,"type":false}]}"#,
         #"{"recipients":["a"],"recipients":["b"]}"#,
+        // Foundation's decoder also takes a trailing comma; both decodings must agree on it.
+        #"{"recipients":["a",],"blocks":[{"type":"text","content":"x",},]}"#,
         #"{}"#, #"[]"#, #"["recipients"]"#, #""just a string""#, #"12"#, #"null"#, #"true"#,
     ]
 
@@ -32,7 +34,7 @@ struct CreateMessagesBodyTests {
 
     @Test("malformed JSON is 400 invalid_json, as with the generic decoding")
     func malformed() {
-        for body in [#"{"recipients":"#, #"{"recipients":["a",]}"#, "", "{'a':1}", #"{"a":1}x"#] {
+        for body in [#"{"recipients":"#, #"{"recipients":[,"a"]}"#, "", "{'a':1}", #"{"a":1}x"#] {
             for parse in [CreateMessagesBody.parse, JSONValue.parse] {
                 let error = #expect(throws: TidingsErrorResponse.self, "\(body)") { try parse(ByteBuffer(string: body)) }
                 #expect(error?.error.code == TidingsError.invalidJSON.code)
