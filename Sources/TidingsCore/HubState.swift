@@ -93,7 +93,7 @@ struct HubState {
     }
 
     // `byFeed` and `perUser` are reached through an index found once: their keys are
-    // strings, and hashing them again for each read and write was most of a release.
+    // strings, which a release hashed up to five times (read, then write, of each).
 
     mutating func add(feed: FeedKey, deadline: Int64) -> UpdateHub.Ticket {
         nextID += 1

@@ -5,8 +5,9 @@ import TidingsAPI
 /// A create body, decoded into the same `JSONValue` as `JSONValue.parse` gives, but with
 /// each known field tried first as the shape it should have. Decoding an arbitrary value
 /// into `JSONValue` costs a thrown `DecodingError` (with its formatted description) for
-/// each kind tried before the right one: fourteen for a one-block, one-recipient create,
-/// about a tenth of its CPU. A well-formed body here costs none; a field of another shape
+/// each kind tried before the right one, fourteen for a one-block, one-recipient create,
+/// and a `JSONValue` per recipient. A well-formed body here throws none (serial
+/// 1,000-recipient creates: 11.17 → 10.83 ms of server CPU each); a field of another shape
 /// falls back to the generic decoding, so the validator sees exactly what it saw before.
 struct CreateMessagesBody: Decodable {
     let value: JSONValue
