@@ -40,8 +40,13 @@ extension Request {
 extension JSONValue {
     /// Parses a request body, or throws `400 invalid_json`.
     static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
+        try decodeBody(JSONValue.self, from: buffer)
+    }
+
+    /// Decodes a request body as `type`, or throws `400 invalid_json`.
+    static func decodeBody<T: Decodable>(_ type: T.Type, from buffer: ByteBuffer) throws -> T {
         do {
-            return try JSONDecoder().decode(JSONValue.self, from: Data(buffer: buffer))
+            return try JSONDecoder().decode(type, from: Data(buffer: buffer))
         } catch {
             throw TidingsErrorResponse(.invalidJSON)
         }

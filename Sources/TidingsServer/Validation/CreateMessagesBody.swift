@@ -14,11 +14,7 @@ struct CreateMessagesBody: Decodable {
 
     /// Parses a request body, or throws `400 invalid_json` (as `JSONValue.parse`).
     static func parse(_ buffer: ByteBuffer) throws -> JSONValue {
-        do {
-            return try JSONDecoder().decode(Self.self, from: Data(buffer: buffer)).value
-        } catch {
-            throw TidingsErrorResponse(.invalidJSON)
-        }
+        try JSONValue.decodeBody(Self.self, from: buffer).value
     }
 
     private struct Key: CodingKey {
