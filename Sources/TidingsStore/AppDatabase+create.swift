@@ -113,11 +113,11 @@ extension AppDatabase {
         return (.created(body: body), changes)
     }
 
-    /// One message per feed, in order, and a `message.created` stream entry for each: three
-    /// statements for the whole create, however many recipients (a statement per row was
-    /// most of a 1,000-recipient create's time outside SQLite). Returns the first message's
-    /// sequence and the first entry's position; the others follow them one by one, as
-    /// AUTOINCREMENT gives them in this transaction, which no other writer shares.
+    /// One message per feed, in order, their feeds' counters, and a `message.created` stream
+    /// entry for each: four statements for the whole create, however many recipients (a
+    /// statement per row was most of a 1,000-recipient create's time outside SQLite). Returns
+    /// the first message's sequence and the first entry's position; the others follow them
+    /// one by one, as AUTOINCREMENT gives them in this transaction, which no other writer shares.
     private static func insertMessages(
         feedIDs: [Int64], tokens: [Int64], contentID: Int64, new: NewMessages, now: Timestamp, db: Database
     ) throws -> (sequence: Int64, position: Int64) {
@@ -143,6 +143,15 @@ extension AppDatabase {
         ])
         let last = db.lastInsertedRowID
         let first = last - Int64(feedIDs.count) + 1
+        guard db.changesCount == feedIDs.count else { throw TidingsError.internalError }
+        // The counters (schema v4: no insert trigger). One create's feeds are distinct, as its
+        // recipients are; the count of changed feeds checks it, since each gains exactly one.
+        try db.cachedStatement(
+            sql: """
+                UPDATE feed SET total_all = total_all + 1, unread_all = unread_all + 1, unseen_all = unseen_all + 1
+                WHERE id IN (SELECT feed_id FROM message WHERE seq BETWEEN ? AND ?)
+                """
+        ).execute(arguments: [first, last])
         guard db.changesCount == feedIDs.count else { throw TidingsError.internalError }
         try db.cachedStatement(
             sql: """

@@ -13,6 +13,9 @@ extension AppDatabase {
         migrator.registerMigration("v3: bulk operations walk feeds and count feeds once per chunk") { db in
             try db.execute(sql: schemaV3)
         }
+        migrator.registerMigration("v4: creates count their feeds in one statement; no stream index on time") { db in
+            try db.execute(sql: schemaV4)
+        }
         return migrator
     }
 }

@@ -5,14 +5,29 @@ extension AppDatabase {
     /// Prunes the update stream: entries older than `maxAge`, and beyond the newest
     /// `maxPerFeed` of each feed, in transactions of at most 1,000 rows. Each feed records
     /// the newest position it lost, which is what makes older cursors `410`.
+    ///
+    /// Age pruning removes the entries before the oldest one that is young enough to keep.
+    /// Positions follow commit order, and so, but for a clock set back, do their times: an
+    /// old entry behind a younger one waits for it, so no entry goes before its age.
     public func pruneUpdateStream(maxAgeMilliseconds: Int64, maxPerFeed: Int, now: Timestamp = .now()) async throws
         -> Int
     {
         var pruned = 0
         let cutoff = now.milliseconds - maxAgeMilliseconds
+        // Reads from the oldest entry up to the first one to keep: as many rows as go. With
+        // none to keep, the bound is the newest entry read, so later commits stay.
+        let kept = try await pool.read { db in
+            try Int64.fetchOne(
+                db,
+                sql: """
+                    SELECT coalesce(
+                        (SELECT position FROM feed_update WHERE inserted_at >= ? ORDER BY position LIMIT 1),
+                        (SELECT max(position) + 1 FROM feed_update), 0)
+                    """, arguments: [cutoff]) ?? 0
+        }
         while true {
             let deleted = try await pool.write { db in
-                try Self.pruneUpdates(where: "inserted_at < ?", [cutoff], db: db)
+                try Self.pruneUpdates(where: "position < ?", [kept], db: db)
             }
             pruned += deleted
             if deleted < 1000 { break }

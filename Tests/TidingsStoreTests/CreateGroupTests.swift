@@ -38,6 +38,7 @@ struct CreateGroupTests {
         #expect(results["doomed"] == .some(nil))
         let stored = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") }
         #expect(stored == 40)
+        #expect(try await BulkWalkTests.countersAreExact(database))
     }
 
     @Test("a group stops at 64 creates or 2,000 recipients, and a larger create goes alone")

@@ -77,6 +77,33 @@ struct CreateTests {
         #expect(try await database.peek(FeedKey(userID: "a", channelID: "in-app")).meta.totalCount == 0)
     }
 
+    @Test("every feed's counters equal its rows after creates to new and existing feeds, alone and in groups")
+    func counters() async throws {
+        let database = try makeDatabase()
+        try await database.create(2, for: "a")
+        _ = try await database.createMessages(newMessages(["a", "b", "c"]), idempotency: nil)
+        _ = try await database.createMessages(newMessages(["c", "a"], channel: "web"), idempotency: nil)
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<20 {
+                group.addTask { _ = try? await database.createMessages(newMessages(["a", "u\(index % 3)"]), idempotency: nil) }
+            }
+        }
+        #expect(try await BulkWalkTests.countersAreExact(database))
+        let a = try await database.peek(FeedKey(userID: "a", channelID: "in-app")).meta
+        #expect(a.totalCount == 23 && a.unreadCount == 23 && a.unseenCount == 23)
+    }
+
+    @Test("a create that names a feed twice stores nothing: its counters could not be counted once each")
+    func duplicateRecipient() async throws {
+        let database = try makeDatabase()
+        await #expect(throws: TidingsError.internalError) {
+            try await database.createMessages(newMessages(["a", "b", "a"]), idempotency: nil)
+        }
+        let count = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM message") }
+        #expect(count == 0)
+        #expect(try await BulkWalkTests.countersAreExact(database))
+    }
+
     @Test("an idempotency key replays the original answer and creates nothing")
     func replay() async throws {
         let database = try makeDatabase()

@@ -96,7 +96,13 @@ extension OpenAPIDocument {
                 '400': {$ref: '#/components/responses/Error'}
                 '401': {$ref: '#/components/responses/Unauthorized'}
                 '403': {$ref: '#/components/responses/Error'}
-                '410': {$ref: '#/components/responses/Error'}
+                '410':
+                  $ref: '#/components/responses/Error'
+                  description: >-
+                    cursor_expired: entries after since were pruned. Every minute, a feed's stream loses
+                    entries older than --updates-retention-hours (default 72) and those beyond its newest
+                    --updates-max-per-feed (default 10000). By age, an entry goes only once every entry
+                    committed before it is that old too
                 '429': {$ref: '#/components/responses/RetryLater'}
                 '503': {$ref: '#/components/responses/RetryLater'}
 

@@ -1,0 +1,50 @@
+import Foundation
+import GRDB
+import Testing
+import TidingsAPI
+import TidingsCore
+
+@testable import TidingsStore
+
+/// A database written by an earlier release opens under this one with its data whole.
+@Suite("Schema migrations")
+struct MigrationTests {
+    @Test("a v3 database with messages takes v4: counters stay exact as creates and changes go on")
+    func v3ToV4() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-store-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let path = directory.appendingPathComponent("tidings.sqlite").path
+        do {
+            // v3's insert trigger counts these rows, as a v3 server's creates were counted.
+            let queue = try DatabaseQueue(path: path)
+            try AppDatabase.migrator.migrate(queue, upTo: "v3: bulk operations walk feeds and count feeds once per chunk")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO feed (user_id, channel_id) VALUES ('a', 'in-app'), ('b', 'in-app');
+                        INSERT INTO message_content (actors, data, blocks) VALUES ('[]', '{}', '[]');
+                        INSERT INTO message (token, feed_id, content_id, inserted_at, updated_at, read_at)
+                        VALUES (1, 1, 1, 5, 5, NULL), (2, 1, 1, 6, 6, 7), (3, 2, 1, 8, 8, NULL);
+                        INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at)
+                        VALUES (1, 0, 1, 5), (1, 0, 2, 6), (2, 0, 3, 8);
+                        """)
+            }
+            try queue.close()
+        }
+        let database = try AppDatabase(path: path)
+        let schema = try await database.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name IN ('message_counts_insert', 'feed_update_time')")
+        }
+        #expect(schema.isEmpty)
+        let a = FeedKey(userID: "a", channelID: "in-app")
+        let before = try await database.peek(a).meta
+        #expect(before.totalCount == 2 && before.unreadCount == 1 && before.unseenCount == 2)
+        _ = try await database.createMessages(newMessages(["a", "b", "c"]), idempotency: nil)
+        let third = try await database.create(1, for: "a")[0]
+        try await database.setDirectly("seen_at", of: third, to: 9)
+        #expect(try await BulkWalkTests.countersAreExact(database))
+        let after = try await database.peek(a).meta
+        #expect(after.totalCount == 4 && after.unreadCount == 3 && after.unseenCount == 3)
+        #expect(try await database.updates(of: a, since: 0, limit: 10).entries.map(\.position) == [1, 2, 4, 7])
+    }
+}
