@@ -589,12 +589,29 @@ async def ingest_single(srv, channel, user_of, requests, concurrency, max_second
     return summary
 
 
-async def read_loop(srv, path, concurrency, seconds, headers=AUTH):
-    samples, wall, errors = await closed_loop(srv.port, concurrency, lambda k: ("GET", path, None), 10_000_000,
-                                              seconds, headers)
-    s = loop_summary(samples, wall)
-    s.update({"path": path, "concurrency": concurrency})
-    return s
+async def interleaved_reads(srv, targets, concurrency=8, seconds=5.0, slices=5):
+    """Closed-loop reads of each (name, path, headers) target for `seconds` in all, taken in
+    `slices` turns round-robin, so a drift of the machine falls on every target alike and
+    their ratio holds. Each target's summary spans all its turns; `per_slice_rps` shows the
+    drift."""
+    runs = {name: {"samples": [], "wall": 0.0, "per_slice_rps": []} for name, _, _ in targets}
+    for _ in range(slices):
+        for name, path, headers in targets:
+            samples, wall, _ = await closed_loop(srv.port, concurrency, lambda k: ("GET", path, None), 10_000_000,
+                                                 seconds / slices, headers)
+            run = runs[name]
+            run["samples"] += samples
+            run["wall"] += wall
+            run["per_slice_rps"].append(round(sum(1 for s in samples if 200 <= s[2] < 300) / wall, 1))
+    out = {}
+    for name, path, _ in targets:
+        run = runs[name]
+        summary = loop_summary(run["samples"], run["wall"])
+        del summary["by_tenth"]  # the turns' samples are not one continuous run
+        summary.update({"path": path, "concurrency": concurrency, "slices": slices,
+                        "per_slice_rps": run["per_slice_rps"]})
+        out[name] = summary
+    return out
 
 
 async def bulk_under_load(srv, user, channel, reader_paths, creator_channel, readers=4, writers=2,
@@ -791,15 +808,18 @@ async def phase_bulk(args, out):
         log(f"  {out['setup_big_feed']['requests_per_s']} creates/s, {out['setup_big_feed']['ok']} created")
         if not args.bulk_only:
             out["machine_before_reads"] = await wait_quiet("feed reads")
-            log("feed reads: /healthz, 1k-message feed, big feed (page 50, mark_seen=false), 8 clients, 5 s each")
-            out["feed_reads"] = {
-                "healthz": await read_loop(tid, "/healthz", 8, 5, headers={}),
-                "feed_1k": await read_loop(tid, "/v1/users/w-0/feeds/wide?mark_seen=false&page_size=50", 8, 5),
-            }
-            perf = await Perf(args.perf, "feed-read-big", tid.proc.pid).start()
-            out["feed_reads"]["feed_big"] = await read_loop(
-                tid, "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50", 8, 5)
-            await perf.stop()
+            log("feed reads: /healthz, 1k-message feed, big feed (page 50, mark_seen=false), 8 clients, "
+                "5 s each in five 1-s turns, round-robin")
+            big_feed = "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50"
+            out["feed_reads"] = await interleaved_reads(tid, [
+                ("healthz", "/healthz", {}),
+                ("feed_1k", "/v1/users/w-0/feeds/wide?mark_seen=false&page_size=50", AUTH),
+                ("feed_big", big_feed, AUTH),
+            ])
+            if args.perf:  # a profile of the big feed's reads alone, after the measured turns
+                perf = await Perf(args.perf, "feed-read-big", tid.proc.pid).start()
+                await closed_loop(tid.port, 8, lambda k: ("GET", big_feed, None), 10_000_000, 5)
+                await perf.stop()
             for k, v in out["feed_reads"].items():
                 log(f"  {k}: {v['requests_per_s']} req/s, p99 {v['latency_ms'].get('p99')} ms")
         log("mark-all-read of bulk-user while 4 clients read feeds (each every 20 ms) and 2 create (every 50 ms)")

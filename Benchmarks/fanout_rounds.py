@@ -3,7 +3,7 @@
 comparisons of two builds and for profiles of the answer path alone.
 
     python3 Benchmarks/fanout_rounds.py BINARY [--n 10000] [--rounds 3] [--perf FILE [--fp]] [--freq 999]
-    python3 Benchmarks/fanout_rounds.py BINARY --serial-creates 100 [--perf FILE]
+    python3 Benchmarks/fanout_rounds.py BINARY --serial-creates 100 [--recipients 1000] [--perf FILE]
     python3 Benchmarks/fanout_rounds.py - --nchan [--n 10000] [--rounds 3] [--perf FILE]
 
 Each round opens N polls on N distinct users, waits until all are registered, then writes
@@ -12,7 +12,7 @@ N/1,000 creates of 1,000 recipients (bench.tidings_fanout). With --perf, `perf r
 started disabled and switched on and off through a control FIFO, so opening the polls is
 not in the profile.
 
---serial-creates K instead writes K creates of 1,000 recipients one after another on one
+--serial-creates K instead writes K creates of 1,000 recipients (--recipients) one after another on one
 connection, with no poll waiting, and reports the time and server CPU of each (with --perf,
 the whole loop is profiled): the cost of the step a fan-out round cannot start without.
 
@@ -89,6 +89,7 @@ async def main():
     p.add_argument("--perf", metavar="FILE", help="perf.data to write (sampled inside the windows only)")
     p.add_argument("--freq", default="999")
     p.add_argument("--serial-creates", type=int, metavar="K")
+    p.add_argument("--recipients", type=int, default=1000, help="with --serial-creates: recipients per create")
     p.add_argument("--nchan", action="store_true", help="the same rounds against Nchan")
     p.add_argument("--fp", action="store_true", help="with --perf: frame-pointer call graphs (cheap, complete "
                    "sample counts, fewer Swift frames named)")
@@ -157,7 +158,7 @@ async def main():
 
 async def serial_creates(server, args):
     connection = await bench.hc.connect(server.port)
-    users = [f"serial-{i}" for i in range(1000)]
+    users = [f"serial-{i}" for i in range(args.recipients)]
     for k in range(3):  # warm-up: the feeds exist from here on
         assert (await connection.send(bench.create_raw(server.port, users, k))).status == 201
     perf = None
@@ -174,7 +175,7 @@ async def serial_creates(server, args):
         perf.send_signal(2)
         perf.wait()
     connection.close()
-    print(json.dumps({"creates": args.serial_creates, "recipients": 1000,
+    print(json.dumps({"creates": args.serial_creates, "recipients": args.recipients,
                       "ms_each": round(seconds * 1000 / args.serial_creates, 2),
                       "server_cpu_ms_each": round(cpu * 1000 / args.serial_creates, 2)}))
 

@@ -8,9 +8,7 @@ import TidingsCore
 struct CheckpointTests {
     @Test("once the WAL holds 1,000 frames a checkpoint copies them into the database file, off the writer")
     func checkpointsInBackground() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-ckpt-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("tidings.sqlite").path
+        let path = try freshDatabasePath()
         let (checkpoints, report) = AsyncStream.makeStream(of: Duration.self)
         let database = try AppDatabase(
             path: path, checkpointFrames: 1000,

@@ -11,9 +11,7 @@ import TidingsCore
 struct MigrationTests {
     @Test("a v3 database with messages takes v4: counters stay exact as creates and changes go on")
     func v3ToV4() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-store-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let path = directory.appendingPathComponent("tidings.sqlite").path
+        let path = try freshDatabasePath()
         do {
             // v3's insert trigger counts these rows, as a v3 server's creates were counted.
             let queue = try DatabaseQueue(path: path)

@@ -7,9 +7,14 @@ import TidingsCore
 
 /// A real database file in a fresh temporary directory.
 func makeDatabase(hub: UpdateHub? = nil) throws -> AppDatabase {
+    try AppDatabase(path: freshDatabasePath(), hub: hub)
+}
+
+/// The path of a database file, not created yet, in a fresh temporary directory.
+func freshDatabasePath() throws -> String {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-store-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    return try AppDatabase(path: directory.appendingPathComponent("tidings.sqlite").path, hub: hub)
+    return directory.appendingPathComponent("tidings.sqlite").path
 }
 
 func newMessages(
