@@ -21,7 +21,8 @@ extension AppDatabase {
 }
 
 /// Feeds carry their counters; triggers keep them exact in the same transaction as every
-/// change to a message, whichever code path makes it.
+/// change to a message, whichever code path makes it (since v4, inserts excepted: the one
+/// statement that inserts messages counts them itself, see `schemaV4`).
 private let schemaV1 = """
     CREATE TABLE feed (
         id INTEGER PRIMARY KEY,

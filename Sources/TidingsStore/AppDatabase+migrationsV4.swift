@@ -5,7 +5,7 @@ extension AppDatabase {
     ///   and it adds to its recipients' counters in one statement (`insertMessages`). Every new
     ///   message is unread, unseen and not archived, so that statement adds one to `total_all`,
     ///   `unread_all` and `unseen_all` of each feed. The trigger ran a program per row; a
-    ///   deferral flag in its `WHEN`, as bulk's update trigger has, cost as much again.
+    ///   deferral flag in its `WHEN`, as bulk's update trigger has, cost as much as it saved.
     ///   Updates and deletes keep their triggers.
     /// - `feed_update_time` goes: age pruning finds the first entry young enough to keep and
     ///   removes the positions before it (`pruneUpdateStream`), which needs no index on time.
