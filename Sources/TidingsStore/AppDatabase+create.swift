@@ -164,27 +164,51 @@ extension AppDatabase {
     }
 
     /// The row ids of the recipients' feeds in `channelID`, in order, creating missing feeds:
-    /// one query for all of them (CROSS JOIN keeps the recipients the outer loop, each
-    /// feed found through its unique index), then one insert per feed that does not exist yet.
+    /// one query for all of them (CROSS JOIN keeps the recipients the outer loop, each feed
+    /// found through its unique index), then, if some are new, one insert for all of those
+    /// and the same query for their ids. (A statement pair per new feed cost 5.5 µs each:
+    /// a create to 1,000 new users took 15.3 ms of CPU against 9.8 ms to existing ones.)
     static func feedIDs(for recipients: [String], channelID: String, db: Database) throws -> [Int64] {
-        var users = JSONWriter(capacity: 16 + recipients.reduce(0) { $0 + $1.utf8.count + 3 })
-        users.raw("[")
-        for (index, recipient) in recipients.enumerated() {
-            if index > 0 { users.raw(",") }
-            users.string(recipient)
-        }
-        users.raw("]")
         var ids = [Int64?](repeating: nil, count: recipients.count)
-        let found = RawRows(
+        try findFeeds(recipients, channelID: channelID, db: db) { index, id in ids[index] = id }
+        let missing = ids.indices.filter { ids[$0] == nil }
+        if !missing.isEmpty {
+            let users = missing.map { recipients[$0] }
+            try db.cachedStatement(
+                sql: "INSERT INTO feed (user_id, channel_id) SELECT value, ? FROM json_each(?) ORDER BY key"
+            ).execute(arguments: [channelID, jsonArray(users)])
+            try findFeeds(users, channelID: channelID, db: db) { index, id in ids[missing[index]] = id }
+        }
+        return try ids.map { id in
+            guard let id else { throw TidingsError.internalError }
+            return id
+        }
+    }
+
+    /// Calls `found` with the index in `users` and the row id of each of their feeds in
+    /// `channelID` that exists.
+    private static func findFeeds(
+        _ users: [String], channelID: String, db: Database, found: (Int, Int64) -> Void
+    ) throws {
+        let rows = RawRows(
             try db.cachedStatement(
                 sql: """
                     SELECT j.key, f.id FROM json_each(?) j
                     CROSS JOIN feed f ON f.user_id = j.value AND f.channel_id = ?
-                    """), arguments: [String(decoding: users.bytes, as: UTF8.self), channelID])
-        while try found.next() { ids[Int(found.int64(0))] = found.int64(1) }
-        return try zip(recipients, ids).map { recipient, id in
-            try id ?? Self.feedID(for: FeedKey(userID: recipient, channelID: channelID), db: db)
+                    """), arguments: [jsonArray(users), channelID])
+        while try rows.next() { found(Int(rows.int64(0)), rows.int64(1)) }
+    }
+
+    /// `strings` as a JSON array, for `json_each`.
+    private static func jsonArray(_ strings: [String]) -> String {
+        var array = JSONWriter(capacity: 16 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
+        array.raw("[")
+        for (index, string) in strings.enumerated() {
+            if index > 0 { array.raw(",") }
+            array.string(string)
         }
+        array.raw("]")
+        return String(decoding: array.bytes, as: UTF8.self)
     }
 
     /// The stored answer for a live key with the same body; throws on another body.
@@ -200,15 +224,6 @@ extension AppDatabase {
         guard Array(digest) == claim.bodyDigest else { throw TidingsError.idempotencyConflict }
         let response: Data = row["response"]
         return Array(response)
-    }
-
-    /// The row id of a feed, creating the feed on its first message.
-    static func feedID(for feed: FeedKey, db: Database) throws -> Int64 {
-        let select = try db.cachedStatement(sql: "SELECT id FROM feed WHERE user_id = ? AND channel_id = ?")
-        if let id = try Int64.fetchOne(select, arguments: [feed.userID, feed.channelID]) { return id }
-        try db.cachedStatement(sql: "INSERT INTO feed (user_id, channel_id) VALUES (?, ?)")
-            .execute(arguments: [feed.userID, feed.channelID])
-        return db.lastInsertedRowID
     }
 
     /// Forgets idempotency keys older than their retention, in short transactions.

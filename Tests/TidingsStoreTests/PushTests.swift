@@ -65,8 +65,8 @@ struct PushTests {
         let ann = FeedKey(userID: "ann", channelID: "in-app")
         let bob = FeedKey(userID: "bob", channelID: "in-app")
         let pushes = try await database.pool.read { db in
-            let annID = try AppDatabase.feedID(for: ann, db: db)
-            let bobID = try AppDatabase.feedID(for: bob, db: db)
+            let ids = try AppDatabase.feedIDs(for: ["ann", "bob"], channelID: "in-app", db: db)
+            let (annID, bobID) = (ids[0], ids[1])
             func entry(_ feed: FeedKey, _ feedID: Int64, _ position: Int64) -> CreatedEntry {
                 CreatedEntry(
                     feed: feed, feedID: feedID,
