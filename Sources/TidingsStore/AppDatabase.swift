@@ -84,7 +84,7 @@ public final class AppDatabase: Sendable {
     }
 
     /// Runs one write transaction, then wakes the polls of the feeds it changed, pushing its
-    /// created entries (with their feeds' counts, read before the commit) to those waiting.
+    /// created entries (with their feeds' counts at the commit) to those waiting.
     func write<T: Sendable>(
         _ operation: String = #function, _ body: @escaping @Sendable (Database) throws -> (T, Changes)
     ) async throws -> T {
@@ -93,12 +93,15 @@ public final class AppDatabase: Sendable {
         let value = try await pool.write { db in
             let (value, changes) = try body(db)
             if let hub, !changes.isEmpty {
-                let created = try CreatedUpdates.pushes(changes.created, polled: hub.polled, db: db)
-                let feeds = changes.feeds + changes.created.map(\.feed)
-                let pushes = created.isEmpty ? [] : Array(repeating: nil, count: changes.feeds.count) + created
                 // Right after the commit, on the writer's queue: waiting polls are woken one
                 // hop sooner than from the task that awaits this write, and in commit order.
-                db.afterNextTransaction { _ in hub.notify(feeds, pushes: pushes) }
+                // The pushes are built there too, out of the write transaction.
+                db.afterNextTransaction { _ in
+                    let created = CreatedUpdates.pushes(changes.created, polled: hub.polled)
+                    let feeds = changes.feeds + changes.created.map(\.feed)
+                    let pushes = created.isEmpty ? [] : Array(repeating: nil, count: changes.feeds.count) + created
+                    hub.notify(feeds, pushes: pushes)
+                }
             }
             return value
         }

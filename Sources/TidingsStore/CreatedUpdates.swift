@@ -1,11 +1,12 @@
-import GRDB
 import TidingsAPI
 import TidingsCore
 
-/// A `message.created` stream entry as its create wrote it.
+/// A `message.created` stream entry as its create wrote it, with its feed's counts right
+/// after that create.
 struct CreatedEntry: Sendable {
     var feed: FeedKey
     var feedID: Int64
+    var counts: FeedCounts
     var entry: UpdateStream.Entry
 }
 
@@ -16,7 +17,8 @@ struct CreatedEntry: Sendable {
 /// thousand reads.
 ///
 /// A transaction that reports created entries must report every entry it added to their
-/// feeds (creates add nothing else), or a pushed answer would miss one.
+/// feeds, and change their counters only by those entries' creates (a transaction of
+/// creates does nothing else), or a pushed answer would miss an entry or carry stale counts.
 ///
 /// A class: the hub carries pushes as `any Sendable`, which boxed this (larger than an
 /// existential's inline buffer) once per recipient, and each woken poll cast it back.
@@ -46,50 +48,36 @@ public final class CreatedUpdates: Sendable {
 
     /// The pushes of a transaction's created entries, aligned with them: for an entry whose
     /// feed `polled` says has polls open, every entry of the transaction on that feed and
-    /// the feed's counts, read inside the transaction so they are the commit's; `nil` for
+    /// the feed's counts at the commit (those after the feed's last entry, as the commit's
+    /// creates ran in position order and nothing else in it changes counters); `nil` for
     /// the others. Empty when no feed is polled.
-    static func pushes(_ created: [CreatedEntry], polled: ([FeedKey]) -> [Bool], db: Database) throws
-        -> [(any Sendable)?]
-    {
+    static func pushes(_ created: [CreatedEntry], polled: ([FeedKey]) -> [Bool]) -> [(any Sendable)?] {
         guard !created.isEmpty else { return [] }
-        // The polled feeds, by row id (a feed can take several entries in a group commit).
-        var groups: [(feed: FeedKey, feedID: Int64, entries: [UpdateStream.Entry], indices: [Int])] = []
-        var groupOf: [Int64: Int] = [:]
+        var pushes = [(any Sendable)?](repeating: nil, count: created.count)
+        // Nearly always one entry per feed. A feed with more (creates of one group commit)
+        // is pushed once all of its entries are known.
+        var firstOf = [Int64: Int](minimumCapacity: created.count)
+        var more = [Int64: [Int]]()
+        var anyPolled = false
         for (index, isPolled) in polled(created.map(\.feed)).enumerated() where isPolled {
-            let entry = created[index]
-            if let group = groupOf[entry.feedID] {
-                groups[group].entries.append(entry.entry)
-                groups[group].indices.append(index)
+            anyPolled = true
+            let feedID = created[index].feedID
+            if let first = firstOf[feedID] {
+                more[feedID, default: [first]].append(index)
             } else {
-                groupOf[entry.feedID] = groups.count
-                groups.append((entry.feed, entry.feedID, [entry.entry], [index]))
+                firstOf[feedID] = index
             }
         }
-        guard !groups.isEmpty else { return [] }
-        var ids = JSONWriter(capacity: 16 + groups.count * 12)
-        ids.raw("[")
-        for (index, group) in groups.enumerated() {
-            if index > 0 { ids.raw(",") }
-            ids.int(group.feedID)
+        guard anyPolled else { return [] }
+        for (feedID, index) in firstOf where more[feedID] == nil {
+            let only = created[index]
+            pushes[index] = CreatedUpdates(feed: only.feed, entries: [only.entry], counts: only.counts)
         }
-        ids.raw("]")
-        let rows = RawRows(
-            try db.cachedStatement(
-                sql: """
-                    SELECT id, total_all - total_archived, unread_all - unread_archived, unseen_all - unseen_archived
-                    FROM feed WHERE id IN (SELECT value FROM json_each(?))
-                    """), arguments: [String(decoding: ids.bytes, as: UTF8.self)])
-        var counts: [Int64: FeedCounts] = [:]
-        while try rows.next() {
-            counts[rows.int64(0)] = FeedCounts(
-                totalCount: Int(rows.int64(1)), unreadCount: Int(rows.int64(2)), unseenCount: Int(rows.int64(3)))
-        }
-        var pushes = [(any Sendable)?](repeating: nil, count: created.count)
-        for group in groups {
-            guard let counts = counts[group.feedID] else { continue }
-            let push = CreatedUpdates(
-                feed: group.feed, entries: group.entries.sorted { $0.position < $1.position }, counts: counts)
-            for index in group.indices { pushes[index] = push }
+        for indices in more.values {
+            let entries = indices.map { created[$0] }.sorted { $0.entry.position < $1.entry.position }
+            guard let last = entries.last else { continue }
+            let push = CreatedUpdates(feed: last.feed, entries: entries.map(\.entry), counts: last.counts)
+            for index in indices { pushes[index] = push }
         }
         return pushes
     }

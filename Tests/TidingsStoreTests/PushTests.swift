@@ -57,38 +57,60 @@ struct PushTests {
         #expect(signals.first?.0 == .woken && signals.first?.1 == false)
     }
 
-    @Test("pushes are aligned with the entries: every entry of a polled feed gets all of that feed's entries")
-    func pushesAlignWithEntries() async throws {
-        let database = try makeDatabase()
-        _ = try await database.create(2, for: "ann")
-        _ = try await database.create(1, for: "bob")
+    @Test("pushes are aligned with the entries: every entry of a polled feed gets all of that feed's entries and its last counts")
+    func pushesAlignWithEntries() {
         let ann = FeedKey(userID: "ann", channelID: "in-app")
         let bob = FeedKey(userID: "bob", channelID: "in-app")
-        let pushes = try await database.pool.read { db in
-            let ids = try AppDatabase.feedIDs(for: ["ann", "bob"], channelID: "in-app", db: db)
-            let (annID, bobID) = (ids[0], ids[1])
-            func entry(_ feed: FeedKey, _ feedID: Int64, _ position: Int64) -> CreatedEntry {
-                CreatedEntry(
-                    feed: feed, feedID: feedID,
-                    entry: UpdateStream.Entry(position: position, kind: .messageCreated, insertedAt: 0))
-            }
-            // Two creates of one group commit, both to ann; bob has no poll open.
-            let created = [entry(ann, annID, 20), entry(bob, bobID, 21), entry(ann, annID, 19)]
-            return try CreatedUpdates.pushes(created, polled: { $0.map { $0 == ann } }, db: db)
-                .map { $0 as? CreatedUpdates }
+        let cid = FeedKey(userID: "cid", channelID: "in-app")
+        func entry(_ feed: FeedKey, _ feedID: Int64, _ position: Int64, total: Int) -> CreatedEntry {
+            CreatedEntry(
+                feed: feed, feedID: feedID, counts: FeedCounts(totalCount: total, unreadCount: total, unseenCount: 1),
+                entry: UpdateStream.Entry(position: position, kind: .messageCreated, insertedAt: 0))
         }
-        #expect(pushes.count == 3)
+        // Three creates of one group commit, two of them to ann; bob has no poll open.
+        let created = [
+            entry(ann, 1, 20, total: 6), entry(bob, 2, 21, total: 3), entry(cid, 3, 22, total: 1),
+            entry(ann, 1, 19, total: 5),
+        ]
+        let pushes = CreatedUpdates.pushes(created, polled: { $0.map { $0 != bob } }).map { $0 as? CreatedUpdates }
+        #expect(pushes.count == 4)
         #expect(pushes[1] == nil)
-        for push in [pushes[0], pushes[2]] {
+        for push in [pushes[0], pushes[3]] {
             #expect(push?.entries.map(\.position) == [19, 20])
-            #expect(push?.counts == FeedCounts(totalCount: 2, unreadCount: 2, unseenCount: 2))
+            #expect(push?.counts == FeedCounts(totalCount: 6, unreadCount: 6, unseenCount: 1))
         }
-        let none = try await database.pool.read { db in
-            try CreatedUpdates.pushes(
-                [CreatedEntry(feed: bob, feedID: 1, entry: .init(position: 1, kind: .messageCreated, insertedAt: 0))],
-                polled: { $0.map { _ in false } }, db: db)
-        }
-        #expect(none.isEmpty)
+        #expect(pushes[0] === pushes[3])
+        #expect(pushes[2]?.entries.map(\.position) == [22])
+        #expect(pushes[2]?.counts == FeedCounts(totalCount: 1, unreadCount: 1, unseenCount: 1))
+        #expect(CreatedUpdates.pushes([entry(bob, 2, 1, total: 1)], polled: { $0.map { _ in false } }).isEmpty)
+    }
+
+    @Test("creates sharing a commit push each polled feed all its entries and its counts at that commit")
+    func groupCommitPush() async throws {
+        let hub = UpdateHub(maxPollsPerUser: 4, maxPolls: 10)
+        let database = try makeDatabase(hub: hub)
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        try await database.create(1, for: "ann")
+        _ = try await database.applyEngagement(.read, to: try await database.create(1, for: "ann"), visibleTo: nil)
+        let since = try await database.updates(of: ann, since: nil, limit: 100).position
+        let (ticket, signals) = try park(hub, ann)
+        defer { hub.release(ticket) }
+        // Queued together, so they may share a commit. Either way the push holds ann's entries
+        // of the commit that woke the poll, and ann's counts at that commit, not later ones.
+        async let first = database.createMessages(newMessages(["ann", "bob"]), idempotency: nil)
+        async let second = database.createMessages(newMessages(["cid", "ann"]), idempotency: nil)
+        var iterator = signals.makeAsyncIterator()
+        let (outcome, push) = try #require(await iterator.next())
+        _ = try await (first, second)
+        #expect(outcome == .woken)
+        let created = try #require(push)
+        let pushed = try #require(created.answer(since: since, limit: 100))
+        let read = try await database.updates(of: ann, since: since, limit: 100)
+        #expect(read.entries.count == 2)
+        #expect(read.entries.prefix(pushed.entries.count).map(\.position) == pushed.entries.map(\.position))
+        let added = pushed.entries.count
+        #expect(pushed.counts == FeedCounts(totalCount: 2 + added, unreadCount: 1 + added, unseenCount: 2 + added))
+        #expect(read.counts == FeedCounts(totalCount: 4, unreadCount: 3, unseenCount: 4))
     }
 
     @Test("a pushed answer holds the entries after the poll's cursor, or defers to a read past its limit")
