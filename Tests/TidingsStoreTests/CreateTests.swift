@@ -111,6 +111,23 @@ struct CreateTests {
         #expect(try await BulkWalkTests.countersAreExact(database))
     }
 
+    @Test("tokens go to SQLite as fixed-width decimal and come back exactly, the extremes included")
+    func tokenEncoding() async throws {
+        let database = try makeDatabase()
+        let values: [Int64] = [.min, .max, -1, 0, 1, -12_345, 4_611_686_018_427_387_903, -(1 << 62)]
+        let bytes = AppDatabase.fixedWidthDecimal(values)
+        #expect(bytes.count == values.count * AppDatabase.tokenWidth)
+        let back = try await database.pool.read { db in
+            try Int64.fetchAll(
+                db,
+                sql: """
+                    SELECT CAST(substr(?, key * \(AppDatabase.tokenWidth) + 1, \(AppDatabase.tokenWidth)) AS INTEGER)
+                    FROM json_each(?) ORDER BY key
+                    """, arguments: [Data(bytes), "[" + values.map { _ in "0" }.joined(separator: ",") + "]"])
+        }
+        #expect(back == values)
+    }
+
     @Test("an idempotency key replays the original answer and creates nothing")
     func replay() async throws {
         let database = try makeDatabase()
