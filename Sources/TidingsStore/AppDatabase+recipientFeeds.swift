@@ -13,7 +13,8 @@ extension AppDatabase {
         -> (ids: [Int64], counts: [FeedCounts])
     {
         var ids = [Int64?](repeating: nil, count: recipients.count)
-        var counts = [FeedCounts](repeating: FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0), count: recipients.count)
+        let none = FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0)
+        var counts = [FeedCounts](repeating: none, count: recipients.count)
         try findFeeds(recipients, channelID: channelID, db: db) { index, id, feedCounts in
             ids[index] = id
             counts[index] = feedCounts

@@ -15,7 +15,8 @@ struct MigrationTests {
         do {
             // v3's insert trigger counts these rows, as a v3 server's creates were counted.
             let queue = try DatabaseQueue(path: path)
-            try AppDatabase.migrator.migrate(queue, upTo: "v3: bulk operations walk feeds and count feeds once per chunk")
+            try AppDatabase.migrator.migrate(
+                queue, upTo: "v3: bulk operations walk feeds and count feeds once per chunk")
             try await queue.write { db in
                 try db.execute(
                     sql: """
@@ -31,7 +32,8 @@ struct MigrationTests {
         }
         let database = try AppDatabase(path: path)
         let schema = try await database.pool.read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE name IN ('message_counts_insert', 'feed_update_time')")
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE name IN ('message_counts_insert', 'feed_update_time')")
         }
         #expect(schema.isEmpty)
         let a = FeedKey(userID: "a", channelID: "in-app")

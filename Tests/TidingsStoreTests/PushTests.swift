@@ -57,7 +57,7 @@ struct PushTests {
         #expect(signals.first?.0 == .woken && signals.first?.1 == false)
     }
 
-    @Test("pushes are aligned with the entries: every entry of a polled feed gets all of that feed's entries and its last counts")
+    @Test("pushes align with the entries: each entry of a polled feed gets all its feed's entries and last counts")
     func pushesAlignWithEntries() {
         let ann = FeedKey(userID: "ann", channelID: "in-app")
         let bob = FeedKey(userID: "bob", channelID: "in-app")

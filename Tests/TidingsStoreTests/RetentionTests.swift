@@ -57,7 +57,9 @@ struct RetentionTests {
         #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 2 * Self.hour, maxPerFeed: 100, now: now) == 1)
         #expect(try await Self.positions(database) == [2, 3])
         let later = Timestamp(milliseconds: base + 8 * Self.hour)
-        #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 2 * Self.hour, maxPerFeed: 100, now: later) == 2)
+        let prunedLater = try await database.pruneUpdateStream(
+            maxAgeMilliseconds: 2 * Self.hour, maxPerFeed: 100, now: later)
+        #expect(prunedLater == 2)
         #expect(try await Self.positions(database).isEmpty)
     }
 
