@@ -24,7 +24,7 @@ extension AppDatabase {
             let users = missing.map { recipients[$0] }
             try db.cachedStatement(
                 sql: "INSERT INTO feed (user_id, channel_id) SELECT value, ? FROM json_each(?) ORDER BY key"
-            ).execute(arguments: [channelID, jsonArray(users)])
+            ).execute(arguments: [channelID, JSONWriter.array(users)])
             try findFeeds(users, channelID: channelID, db: db) { index, id, _ in ids[missing[index]] = id }
         }
         let found = try ids.map { id in
@@ -46,24 +46,12 @@ extension AppDatabase {
                     SELECT j.key, f.id, f.total_all - f.total_archived, f.unread_all - f.unread_archived,
                         f.unseen_all - f.unseen_archived
                     FROM json_each(?) j CROSS JOIN feed f ON f.user_id = j.value AND f.channel_id = ?
-                    """), arguments: [jsonArray(users), channelID])
+                    """), arguments: [JSONWriter.array(users), channelID])
         while try rows.next() {
             found(
                 Int(rows.int64(0)), rows.int64(1),
                 FeedCounts(
                     totalCount: Int(rows.int64(2)), unreadCount: Int(rows.int64(3)), unseenCount: Int(rows.int64(4))))
         }
-    }
-
-    /// `strings` as a JSON array, for `json_each`.
-    private static func jsonArray(_ strings: [String]) -> String {
-        var array = JSONWriter(capacity: 16 + strings.reduce(0) { $0 + $1.utf8.count + 3 })
-        array.raw("[")
-        for (index, string) in strings.enumerated() {
-            if index > 0 { array.raw(",") }
-            array.string(string)
-        }
-        array.raw("]")
-        return String(decoding: array.bytes, as: UTF8.self)
     }
 }

@@ -70,6 +70,29 @@ struct JSONWriter: ~Copyable {
         swap(&formatted, &scratch)
     }
 
+    /// `strings` as a JSON array (to bind for `json_each`).
+    static func array(_ strings: [String]) -> String {
+        array(strings, capacity: 16 + strings.reduce(0) { $0 + $1.utf8.count + 3 }) { $0.string($1) }
+    }
+
+    /// `values` as a JSON array (to bind for `json_each`).
+    static func array(_ values: [Int64]) -> String {
+        array(values, capacity: 16 + values.count * 12) { $0.int($1) }
+    }
+
+    private static func array<Element>(
+        _ elements: [Element], capacity: Int, write: (inout JSONWriter, Element) -> Void
+    ) -> String {
+        var writer = JSONWriter(capacity: capacity)
+        writer.raw("[")
+        for (index, element) in elements.enumerated() {
+            if index > 0 { writer.raw(",") }
+            write(&writer, element)
+        }
+        writer.raw("]")
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
     /// JSON punctuation and literals written by this code.
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
