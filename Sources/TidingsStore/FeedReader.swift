@@ -55,7 +55,8 @@ struct FeedReader {
             return Page(
                 feed: query.feed, rows: [], meta: meta, pageInfo: .init(after: nil, before: nil, pageSize: query.pageSize))
         }
-        var rows = try entries(feedID: feed.id)
+        let read = try entries(feedID: feed.id)
+        var rows = read.rows
         var marked = 0
         if let now {
             marked = try markSeen(&rows, feedID: feed.id, now: now)
@@ -64,11 +65,12 @@ struct FeedReader {
         let meta = FeedPage.Meta(
             totalCount: counts.totalCount, unreadCount: counts.unreadCount, unseenCount: counts.unseenCount,
             markedSeen: marked, updatesCursor: try updatesCursor())
-        return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: try pageInfo(rows, feedID: feed.id))
+        return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: try pageInfo(rows, more: read.more, feedID: feed.id))
     }
 
-    /// The entries of the page, newest first.
-    private func entries(feedID: Int64) throws -> [MessageRow] {
+    /// The entries of the page, newest first, and whether more lie beyond it in the direction
+    /// it was read: one row past the page is read to tell.
+    private func entries(feedID: Int64) throws -> (rows: [MessageRow], more: Bool) {
         var conditions = query.scope.conditions(feedID: feedID)
         if let status = query.status.condition { conditions.append(status) }
         let ascending: Bool
@@ -84,25 +86,44 @@ struct FeedReader {
         let condition = SQLCondition.all(conditions)
         let sql = """
             SELECT \(MessageRow.selection) FROM \(MessageRow.join)
-            WHERE \(condition.sql) ORDER BY m.seq \(ascending ? "ASC" : "DESC") LIMIT \(query.pageSize)
+            WHERE \(condition.sql) ORDER BY m.seq \(ascending ? "ASC" : "DESC") LIMIT \(query.pageSize + 1)
             """
         let cursor = RawRows(try db.cachedStatement(sql: sql), arguments: condition.arguments)
         var rows = [MessageRow]()
         rows.reserveCapacity(query.pageSize)
-        while try cursor.next() { rows.append(MessageRow(cursor)) }
-        return ascending ? rows.reversed() : rows
+        var more = false
+        while try cursor.next() {
+            guard rows.count < query.pageSize else {
+                more = true
+                break
+            }
+            rows.append(MessageRow(cursor))
+        }
+        return (ascending ? rows.reversed() : rows, more)
     }
 
     /// Cursors to the next older and newer pages: present only where such items exist.
-    private func pageInfo(_ rows: [MessageRow], feedID: Int64) throws -> FeedPage.PageInfo {
+    /// `more` answers for the direction the page was read in; nothing is newer than the
+    /// newest page; only the other side of a page read from a cursor takes a query.
+    private func pageInfo(_ rows: [MessageRow], more: Bool, feedID: Int64) throws -> FeedPage.PageInfo {
         guard let newest = rows.first, let oldest = rows.last else {
             return FeedPage.PageInfo(after: nil, before: nil, pageSize: query.pageSize)
         }
         func cursor(_ row: MessageRow) -> String {
             FeedCursor(kind: .message, feed: query.feed, position: row.sequence).encoded
         }
-        let older = try exists(feedID: feedID, SQLCondition("m.seq < ?", [oldest.sequence]))
-        let newer = try exists(feedID: feedID, SQLCondition("m.seq > ?", [newest.sequence]))
+        let older: Bool
+        let newer: Bool
+        switch query.position {
+        case .newest:
+            (older, newer) = (more, false)
+        case .olderThan:
+            older = more
+            newer = try exists(feedID: feedID, SQLCondition("m.seq > ?", [newest.sequence]))
+        case .newerThan:
+            older = try exists(feedID: feedID, SQLCondition("m.seq < ?", [oldest.sequence]))
+            newer = more
+        }
         return FeedPage.PageInfo(
             after: older ? cursor(oldest) : nil, before: newer ? cursor(newest) : nil, pageSize: query.pageSize)
     }

@@ -72,6 +72,36 @@ struct FeedReadTests {
         #expect(collected.suffix(startIndex + 1) == Array(original[...startIndex].reversed()))
     }
 
+    @Test("page_info has a cursor exactly where matching items lie beyond the page, in both directions")
+    func pageInfoBoundaries() async throws {
+        let database = try makeDatabase()
+        let ids = try await database.create(8, for: "u")
+        // Two read ones in the middle: the unread filter leaves six, at positions 0-2 and 5-7.
+        for id in [ids[3], ids[4]] { try await database.setDirectly("read_at", of: id, to: 1) }
+        func page(_ position: PagePosition) async throws -> FeedPage {
+            try await database.peek(feed) {
+                $0.pageSize = 3
+                $0.status = .unread
+                $0.position = position
+            }
+        }
+        func sequence(_ index: Int) throws -> Int64 {
+            try #require(MessageID(ids[index])).sequence
+        }
+        let newest = try await page(.newest)
+        #expect(newest.entries.map(\.id) == [ids[7], ids[6], ids[5]])
+        #expect(newest.pageInfo.after != nil && newest.pageInfo.before == nil)
+        let older = try await page(.olderThan(try sequence(5)))
+        #expect(older.entries.map(\.id) == [ids[2], ids[1], ids[0]])
+        #expect(older.pageInfo.after == nil && older.pageInfo.before != nil)
+        let fromOldest = try await page(.newerThan(try sequence(0)))
+        #expect(fromOldest.entries.map(\.id) == [ids[5], ids[2], ids[1]])
+        #expect(fromOldest.pageInfo.after != nil && fromOldest.pageInfo.before != nil)
+        let newerEnd = try await page(.newerThan(try sequence(2)))
+        #expect(newerEnd.entries.map(\.id) == [ids[7], ids[6], ids[5]])
+        #expect(newerEnd.pageInfo.after != nil && newerEnd.pageInfo.before == nil)
+    }
+
     @Test("before cursor catches up 75 new items without a gap")
     func catchUp() async throws {
         let database = try makeDatabase()
