@@ -97,8 +97,9 @@ public final class AppDatabase: Sendable {
                 // hop sooner than from the task that awaits this write, and in commit order.
                 // The pushes are built there too, out of the write transaction.
                 db.afterNextTransaction { _ in
-                    let created = CreatedUpdates.pushes(changes.created, polled: hub.polled)
-                    let feeds = changes.feeds + changes.created.map(\.feed)
+                    let createdFeeds = changes.created.map(\.feed)
+                    let created = CreatedUpdates.pushes(changes.created, polled: hub.polled(createdFeeds))
+                    let feeds = changes.feeds + createdFeeds
                     let pushes = created.isEmpty ? [] : Array(repeating: nil, count: changes.feeds.count) + created
                     hub.notify(feeds, pushes: pushes)
                 }

@@ -47,11 +47,11 @@ public final class CreatedUpdates: Sendable {
     }
 
     /// The pushes of a transaction's created entries, aligned with them: for an entry whose
-    /// feed `polled` says has polls open, every entry of the transaction on that feed and
-    /// the feed's counts at the commit (those after the feed's last entry, as the commit's
-    /// creates ran in position order and nothing else in it changes counters); `nil` for
-    /// the others. Empty when no feed is polled.
-    static func pushes(_ created: [CreatedEntry], polled: ([FeedKey]) -> [Bool]) -> [(any Sendable)?] {
+    /// feed has polls open (`polled`, aligned with the entries too), every entry of the
+    /// transaction on that feed and the feed's counts at the commit (those after the feed's
+    /// last entry, as the commit's creates ran in position order and nothing else in it
+    /// changes counters); `nil` for the others. Empty when no feed is polled.
+    static func pushes(_ created: [CreatedEntry], polled: [Bool]) -> [(any Sendable)?] {
         guard !created.isEmpty else { return [] }
         var pushes = [(any Sendable)?](repeating: nil, count: created.count)
         // Nearly always one entry per feed. A feed with more (creates of one group commit)
@@ -59,7 +59,7 @@ public final class CreatedUpdates: Sendable {
         var firstOf = [Int64: Int](minimumCapacity: created.count)
         var more = [Int64: [Int]]()
         var anyPolled = false
-        for (index, isPolled) in polled(created.map(\.feed)).enumerated() where isPolled {
+        for (index, isPolled) in polled.enumerated() where isPolled {
             anyPolled = true
             let feedID = created[index].feedID
             if let first = firstOf[feedID] {

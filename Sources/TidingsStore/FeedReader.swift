@@ -65,7 +65,8 @@ struct FeedReader {
         let meta = FeedPage.Meta(
             totalCount: counts.totalCount, unreadCount: counts.unreadCount, unseenCount: counts.unseenCount,
             markedSeen: marked, updatesCursor: try updatesCursor())
-        return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: try pageInfo(rows, more: read.more, feedID: feed.id))
+        let info = try pageInfo(rows, more: read.more, feedID: feed.id)
+        return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: info)
     }
 
     /// The entries of the page, newest first, and whether more lie beyond it in the direction

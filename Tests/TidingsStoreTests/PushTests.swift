@@ -72,7 +72,7 @@ struct PushTests {
             entry(ann, 1, 20, total: 6), entry(bob, 2, 21, total: 3), entry(cid, 3, 22, total: 1),
             entry(ann, 1, 19, total: 5),
         ]
-        let pushes = CreatedUpdates.pushes(created, polled: { $0.map { $0 != bob } }).map { $0 as? CreatedUpdates }
+        let pushes = CreatedUpdates.pushes(created, polled: created.map { $0.feed != bob }).map { $0 as? CreatedUpdates }
         #expect(pushes.count == 4)
         #expect(pushes[1] == nil)
         for push in [pushes[0], pushes[3]] {
@@ -82,7 +82,7 @@ struct PushTests {
         #expect(pushes[0] === pushes[3])
         #expect(pushes[2]?.entries.map(\.position) == [22])
         #expect(pushes[2]?.counts == FeedCounts(totalCount: 1, unreadCount: 1, unseenCount: 1))
-        #expect(CreatedUpdates.pushes([entry(bob, 2, 1, total: 1)], polled: { $0.map { _ in false } }).isEmpty)
+        #expect(CreatedUpdates.pushes([entry(bob, 2, 1, total: 1)], polled: [false]).isEmpty)
     }
 
     @Test("creates sharing a commit push each polled feed all its entries and its counts at that commit")
