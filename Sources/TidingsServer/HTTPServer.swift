@@ -48,7 +48,8 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         let lane = PollLane(
             responder: { [responder] request, channel in
                 await Self.response(to: request, channel: channel, responder: responder, logger: logger)
-            }, rereads: StreamRereads(database: dependencies.database), hub: dependencies.hub, logger: logger)
+            }, rereads: StreamRereads(database: dependencies.database, hub: dependencies.hub), hub: dependencies.hub,
+            logger: logger)
         let group = MultiThreadedEventLoopGroup.singleton
         let quiesce = ServerQuiescingHelper(group: group)
         let bootstrap = ServerBootstrap(group: group)

@@ -84,15 +84,16 @@ extension AppDatabase {
             feedIDs: feedIDs, tokens: tokens, contentID: contentID, new: new, now: now, db: db)
         var changes = Changes()
         changes.created.reserveCapacity(new.recipients.count)
+        var message = MessageRow(
+            sequence: first, token: 0, insertedAt: now.milliseconds, updatedAt: now.milliseconds, seenAt: nil,
+            readAt: nil, interactedAt: nil, archivedAt: nil, linkClickedAt: nil, source: new.source, tenant: new.tenant,
+            contentID: contentID, actorsJSON: new.actorsJSON, dataJSON: new.dataJSON, blocksJSON: new.blocksJSON)
+        message.tail = RenderedTail(message)
         for (index, recipient) in new.recipients.enumerated() {
             if index > 0 { answer.raw(",") }
             let id = MessageID(sequence: first + Int64(index), token: tokens[index])
             answer.created(id: id, recipient: recipient, channelID: new.channelID, insertedAt: insertedAt)
-            let message = MessageRow(
-                sequence: id.sequence, token: id.token, insertedAt: now.milliseconds, updatedAt: now.milliseconds,
-                seenAt: nil, readAt: nil, interactedAt: nil, archivedAt: nil, linkClickedAt: nil, source: new.source,
-                tenant: new.tenant, contentID: contentID, actorsJSON: new.actorsJSON, dataJSON: new.dataJSON,
-                blocksJSON: new.blocksJSON)
+            (message.sequence, message.token) = (id.sequence, id.token)
             changes.created.append(
                 CreatedEntry(
                     feed: FeedKey(userID: recipient, channelID: new.channelID), feedID: feedIDs[index],

@@ -203,6 +203,15 @@ struct JSONWriter: ~Copyable {
         raw(",")
         key("channel_id"); string(feed.channelID); raw(",")
         key("recipient"); string(feed.userID); raw(",")
+        if let tail = row.tail {
+            tail.bytes.withUnsafeBufferPointer { append($0) }
+        } else {
+            itemTail(row)
+        }
+    }
+
+    /// A feed item's fields from `inserted_at` to its closing brace: all but its identity.
+    mutating func itemTail(_ row: MessageRow) {
         key("inserted_at"); time(row.insertedAt); raw(",")
         key("updated_at"); time(row.updatedAt); raw(",")
         key("seen_at"); time(row.seenAt); raw(",")

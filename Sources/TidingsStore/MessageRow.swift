@@ -28,6 +28,22 @@ struct MessageRow {
     var actorsJSON: String
     var dataJSON: String
     var blocksJSON: String
+    /// The item's JSON from `inserted_at` on, when rendered ahead (see `RenderedTail`).
+    var tail: RenderedTail? = nil
+}
+
+/// The part of a feed item's JSON that is the same for every recipient of one create (all
+/// but its id, cursor, channel and recipient), rendered once when the create stores its
+/// rows: a create that wakes a thousand polls then writes it once, not a thousand times.
+/// Only a create's own rows carry one, for the answers it pushes at its commit.
+final class RenderedTail: Sendable {
+    let bytes: [UInt8]
+
+    init(_ row: MessageRow) {
+        var writer = JSONWriter(capacity: JSONWriter.estimate([row]))
+        writer.itemTail(row)
+        bytes = writer.bytes
+    }
 }
 
 extension MessageRow {

@@ -72,4 +72,23 @@ struct UpdateHubTests {
         hub.release(second)
         #expect(hub.openPolls == 0 && hub.waitingPolls == 0)
     }
+
+    @Test("releasing many tickets at once frees their slots and user counts and cancels a wait still pending")
+    func releaseMany() throws {
+        let hub = UpdateHub(maxPollsPerUser: 2, maxPolls: 100)
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let bob = FeedKey(userID: "bob", channelID: "in-app")
+        let outcomes = Mutex<[UpdateHub.Outcome]>([])
+        let tickets = try [ann, ann, bob].map { try hub.register(feed: $0, timeout: .seconds(30)) }
+        #expect(throws: TidingsError.self) { try hub.register(feed: ann, timeout: .seconds(30)) }
+        hub.wait(tickets[2]) { outcome, _ in outcomes.withLock { $0.append(outcome) } }
+        hub.notify([ann])  // woken before they wait: the slots keep the signal until released
+        hub.release(tickets + [tickets[0]])  // a ticket twice, as a poll released twice
+        #expect(hub.openPolls == 0 && hub.waitingPolls == 0)
+        #expect(hub.polled([ann, bob]) == [false, false])
+        #expect(outcomes.withLock { $0 } == [.cancelled])
+        let again = try [ann, ann].map { try hub.register(feed: $0, timeout: .seconds(30)) }
+        hub.release(again)
+        #expect(hub.openPolls == 0)
+    }
 }

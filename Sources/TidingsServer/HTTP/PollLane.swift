@@ -44,7 +44,18 @@ struct PollLane: Sendable {
     let hub: UpdateHub
     let logger: Logger
     /// Where commits queue the answers of each event loop's woken polls.
-    let pushed = PushedAnswers.Loops()
+    let pushed: PushedAnswers.Loops
+
+    init(
+        responder: @escaping @Sendable (Request, Channel) async -> Response, rereads: StreamRereads, hub: UpdateHub,
+        logger: Logger
+    ) {
+        self.responder = responder
+        self.rereads = rereads
+        self.hub = hub
+        self.logger = logger
+        pushed = PushedAnswers.Loops(hub: hub)
+    }
 
     /// `/v1/users/{user_id}/feeds/{channel_id}/updates`, the only path the lane serves.
     static func isPollPath(_ path: String?) -> Bool {
@@ -74,7 +85,8 @@ struct PollLane: Sendable {
 /// What a woken poll found after its cursor, in what the waking commit pushed or by
 /// reading the stream again.
 enum WokenAnswer: Sendable {
-    /// Events: the answer, ready for the wire.
+    /// Events: the answer, ready for the wire. It reaches the poll with the poll's hub
+    /// slot already released, by whoever found it (for many polls at once).
     case events(WireAnswer)
     /// Nothing after the poll's cursor: the batch, which answers a later timeout.
     case nothing(UpdatesBatch)
@@ -82,6 +94,10 @@ enum WokenAnswer: Sendable {
 
     init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator) {
         self = batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: allocator))
+    }
+
+    var isEvents: Bool {
+        if case .events = self { true } else { false }
     }
 }
 
@@ -102,11 +118,11 @@ extension PollLane {
                 return
             }
             if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
-                answers.push(batch, to: found)
+                answers.push(batch, of: poll.ticket, to: found)
                 return
             }
             let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
-            rereads.enqueue(request, on: answers.eventLoop, deliver: found)
+            rereads.enqueue(request, of: poll.ticket, on: answers.eventLoop, deliver: found)
         }
     }
 }
@@ -118,22 +134,31 @@ extension PollLane {
 final class StreamRereads: Sendable {
     typealias Delivery = @Sendable (WokenAnswer) -> Void
     private struct Waiting {
+        var ticket: UpdateHub.Ticket
         var request: AppDatabase.UpdatesRequest
         var eventLoop: any EventLoop
         var deliver: Delivery
     }
     private let database: AppDatabase
+    private let hub: UpdateHub
     private let queue = Mutex<(waiting: [Waiting], draining: Bool)>(([], false))
     private let allocator = ByteBufferAllocator()
     /// Most reads in one transaction, so one snapshot is never held long.
     static let maxPerRead = 500
 
-    init(database: AppDatabase) { self.database = database }
+    init(database: AppDatabase, hub: UpdateHub) {
+        self.database = database
+        self.hub = hub
+    }
 
-    /// Queues a read; `deliver` runs on `eventLoop` with what it found.
-    func enqueue(_ request: AppDatabase.UpdatesRequest, on eventLoop: any EventLoop, deliver: @escaping Delivery) {
+    /// Queues a read for the poll of `ticket`; `deliver` runs on `eventLoop` with what it
+    /// found, and an `.events` answer comes with the ticket released.
+    func enqueue(
+        _ request: AppDatabase.UpdatesRequest, of ticket: UpdateHub.Ticket, on eventLoop: any EventLoop,
+        deliver: @escaping Delivery
+    ) {
         let start = queue.withLock { queue in
-            queue.waiting.append(Waiting(request: request, eventLoop: eventLoop, deliver: deliver))
+            queue.waiting.append(Waiting(ticket: ticket, request: request, eventLoop: eventLoop, deliver: deliver))
             guard !queue.draining else { return false }
             queue.draining = true
             return true
@@ -169,8 +194,10 @@ final class StreamRereads: Sendable {
         }
     }
 
-    /// Hands each event loop its polls' results in one task.
+    /// Releases the slots of the polls answered with events, then hands each event loop
+    /// its polls' results in one task.
     private func deliver(_ results: Zip2Sequence<[Waiting], [WokenAnswer]>) {
+        hub.release(results.lazy.filter { $0.1.isEvents }.map(\.0.ticket))
         var byLoop: [ObjectIdentifier: (any EventLoop, [(Delivery, WokenAnswer)])] = [:]
         for (waiting, reread) in results {
             byLoop[ObjectIdentifier(waiting.eventLoop), default: (waiting.eventLoop, [])].1.append((waiting.deliver, reread))

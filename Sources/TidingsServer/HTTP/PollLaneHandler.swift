@@ -218,8 +218,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             state = .parked(poll)
             wait(poll, channel: channel)
         case .events(let answer):
-            lane.hub.release(poll.ticket)
-            state = .running
+            state = .running  // the slot is released (see `WokenAnswer.events`)
             self.answer(answer, channel: channel)
         case .failed(let error):
             lane.hub.release(poll.ticket)

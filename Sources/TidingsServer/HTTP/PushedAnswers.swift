@@ -1,28 +1,35 @@
 import NIOCore
 import Synchronization
+import TidingsCore
 import TidingsStore
 
 /// The answers a commit pushes to the polls of one event loop, handed over in one task per
 /// burst instead of one task per poll: a 1,000-recipient create queues its answers here
-/// from the writer's thread, and the loop renders and writes them in one go.
+/// from the writer's thread, and the loop releases their hub slots at once, then renders
+/// and writes them in one go. An `.events` answer reaches its poll with its slot released.
 final class PushedAnswers: Sendable {
     typealias Found = @Sendable (WokenAnswer) -> Void
     private struct Item {
+        var ticket: UpdateHub.Ticket
         var batch: UpdatesBatch
         var found: Found
     }
 
     let eventLoop: any EventLoop
+    private let hub: UpdateHub
     private let allocator = ByteBufferAllocator()
     /// Answers not yet handed over, and whether a task to hand them over is scheduled.
     private let queue = Mutex<(items: [Item], scheduled: Bool)>(([], false))
 
-    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+    init(eventLoop: any EventLoop, hub: UpdateHub) {
+        self.eventLoop = eventLoop
+        self.hub = hub
+    }
 
     /// Queues a woken poll's batch; `found` runs on the loop with its answer.
-    func push(_ batch: UpdatesBatch, to found: @escaping Found) {
+    func push(_ batch: UpdatesBatch, of ticket: UpdateHub.Ticket, to found: @escaping Found) {
         let schedule = queue.withLock { queue in
-            queue.items.append(Item(batch: batch, found: found))
+            queue.items.append(Item(ticket: ticket, batch: batch, found: found))
             defer { queue.scheduled = true }
             return !queue.scheduled
         }
@@ -38,17 +45,21 @@ final class PushedAnswers: Sendable {
             swap(&items, &queue.items)
             return items
         }
+        hub.release(items.lazy.filter { !$0.batch.isEmpty }.map(\.ticket))
         for item in items { item.found(WokenAnswer(item.batch, allocator: allocator)) }
     }
 
     /// One per event loop of a group, looked up once per connection.
     final class Loops: Sendable {
+        private let hub: UpdateHub
         private let byLoop = Mutex<[ObjectIdentifier: PushedAnswers]>([:])
+
+        init(hub: UpdateHub) { self.hub = hub }
 
         func answers(for eventLoop: any EventLoop) -> PushedAnswers {
             byLoop.withLock { byLoop in
                 if let answers = byLoop[ObjectIdentifier(eventLoop)] { return answers }
-                let answers = PushedAnswers(eventLoop: eventLoop)
+                let answers = PushedAnswers(eventLoop: eventLoop, hub: hub)
                 byLoop[ObjectIdentifier(eventLoop)] = answers
                 return answers
             }
