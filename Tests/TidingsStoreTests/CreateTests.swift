@@ -89,8 +89,30 @@ struct CreateTests {
             }
         }
         #expect(try await BulkWalkTests.countersAreExact(database))
+        #expect(try await database.foreignKeyViolations() == 0)
         let a = try await database.peek(FeedKey(userID: "a", channelID: "in-app")).meta
         #expect(a.totalCount == 23 && a.unreadCount == 23 && a.unseenCount == 23)
+    }
+
+    @Test("every message references a stored feed and content, though SQLite does not enforce it")
+    func references() async throws {
+        let database = try makeDatabase()
+        _ = try await database.createMessages(newMessages(["a", "b"]), idempotency: nil)
+        await #expect(throws: (any Error).self) {  // fails after its feeds went in: rolls back whole
+            try await database.createMessages(newMessages(["c", "d", "c"]), idempotency: nil)
+        }
+        await withTaskGroup(of: Void.self) { group in
+            for index in 0..<12 {
+                let recipients = index % 4 == 3 ? ["a", "e\(index)", "a"] : ["a", "e\(index)"]
+                group.addTask { _ = try? await database.createMessages(newMessages(recipients), idempotency: nil) }
+            }
+        }
+        #expect(try await database.foreignKeyViolations() == 0)
+        // The check itself finds a broken reference.
+        try await database.pool.write { db in
+            try db.execute(sql: "UPDATE message SET feed_id = 999 WHERE seq = (SELECT min(seq) FROM message)")
+        }
+        #expect(try await database.foreignKeyViolations() == 1)
     }
 
     @Test("a create that names a feed twice stores nothing: its counters could not be counted once each")

@@ -27,6 +27,12 @@ func newMessages(
 }
 
 extension AppDatabase {
+    /// Rows whose declared references point at nothing (`PRAGMA foreign_key_check`): the
+    /// server does not have SQLite enforce them, so tests check that none is ever broken.
+    func foreignKeyViolations() async throws -> Int {
+        try await pool.read { db in try Row.fetchAll(db, sql: "PRAGMA foreign_key_check").count }
+    }
+
     /// Creates `count` messages, one request each, and returns their ids oldest first.
     @discardableResult
     func create(_ count: Int, for user: String, channel: String = "in-app", source: String? = nil, tenant: String? = nil)
