@@ -108,6 +108,12 @@ struct HubState {
         return UpdateHub.Ticket(id: nextID, feed: feed)
     }
 
+    /// Signals a slot (see `Slot.wake`), returning its waiter to resume, if one is attached.
+    mutating func wake(_ id: UInt64, _ outcome: UpdateHub.Outcome) -> Waiter? {
+        guard let index = slots.index(forKey: id) else { return nil }
+        return slots.values[index].wake(outcome)
+    }
+
     /// Removes a slot, returning a waiter still waiting on it.
     mutating func remove(_ id: UInt64) -> Waiter? {
         guard let slot = slots.removeValue(forKey: id) else { return nil }

@@ -134,22 +134,36 @@ public final class UpdateHub: Sendable {
     /// is the commit's changes to `feeds[i]`, if any, handed to the polls whose callback is
     /// attached (see `wait`).
     public func notify(_ feeds: [FeedKey], pushes: [(any Sendable)?] = []) {
-        let (ids, idPushes): ([UInt64], [(any Sendable)?]) = state.withLock { state in
-            var ids = [UInt64]()
-            var idPushes = [(any Sendable)?]()
+        notify(feeds) { _ in pushes }
+    }
+
+    /// Wakes every poll waiting on one of `feeds`, in one pass under the lock: the feeds are
+    /// looked up once, for the wake-up and for which of them have polls open (`polled`, aligned
+    /// with `feeds`). `makePushes(polled)` then builds the pushes, aligned with `feeds` (or
+    /// none), outside the lock; the woken waiters get theirs. A commit that wakes a thousand
+    /// polls used to look its feeds up three times (`polled`, then the feeds' slots, then
+    /// each slot) before its first answer could leave.
+    public func notify(_ feeds: [FeedKey], pushes makePushes: (_ polled: [Bool]) -> [(any Sendable)?]) {
+        let (polled, woken): ([Bool], [(HubState.Waiter, Int)]) = state.withLock { state in
+            var polled = [Bool](repeating: false, count: feeds.count)
+            var woken = [(HubState.Waiter, Int)]()
             for (index, feed) in feeds.enumerated() {
-                switch state.byFeed[feed] {
-                case nil: continue
-                case .one(let id): ids.append(id)
-                case .many(let many): ids += many
-                }
-                if !pushes.isEmpty {
-                    idPushes += repeatElement(pushes[index], count: ids.count - idPushes.count)
+                guard let slots = state.byFeed[feed] else { continue }
+                polled[index] = true
+                switch slots {
+                case .one(let id):
+                    if let waiter = state.wake(id, .woken) { woken.append((waiter, index)) }
+                case .many(let ids):
+                    for id in ids {
+                        if let waiter = state.wake(id, .woken) { woken.append((waiter, index)) }
+                    }
                 }
             }
-            return (ids, idPushes)
+            return (polled, woken)
         }
-        if !ids.isEmpty { signal(ids, .woken, pushes: idPushes) }
+        guard !woken.isEmpty else { return }
+        let pushes = makePushes(polled)
+        for (waiter, index) in woken { waiter.resume(.woken, push: pushes.isEmpty ? nil : pushes[index]) }
     }
 
     /// Which of `feeds` have polls open now (a commit's changes are worth pushing to them).
@@ -168,20 +182,10 @@ public final class UpdateHub: Sendable {
     }
 
     /// Signals slots, resuming their waiters outside the lock (copy under the lock, notify
-    /// outside it); a waiter resumed here gets its entry of `pushes` (aligned with `ids`).
-    private func signal(_ ids: [UInt64], _ outcome: Outcome, pushes: [(any Sendable)?] = []) {
-        let resumable: [(HubState.Waiter, (any Sendable)?)] = state.withLock { state in
-            var resumable = [(HubState.Waiter, (any Sendable)?)]()
-            resumable.reserveCapacity(ids.count)
-            for (position, id) in ids.enumerated() {
-                guard let index = state.slots.index(forKey: id),
-                    let waiter = state.slots.values[index].wake(outcome)
-                else { continue }
-                resumable.append((waiter, pushes.isEmpty ? nil : pushes[position]))
-            }
-            return resumable
-        }
-        for (waiter, push) in resumable { waiter.resume(outcome, push: push) }
+    /// outside it).
+    private func signal(_ ids: [UInt64], _ outcome: Outcome) {
+        let resumable: [HubState.Waiter] = state.withLock { state in ids.compactMap { state.wake($0, outcome) } }
+        for waiter in resumable { waiter.resume(outcome, push: nil) }
     }
 
     private func tick(after duration: Duration) -> Int64 {

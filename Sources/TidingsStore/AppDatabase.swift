@@ -104,11 +104,11 @@ public final class AppDatabase: Sendable {
                 // hop sooner than from the task that awaits this write, and in commit order.
                 // The pushes are built there too, out of the write transaction.
                 db.afterNextTransaction { _ in
-                    let createdFeeds = changes.created.map(\.feed)
-                    let created = CreatedUpdates.pushes(changes.created, polled: hub.polled(createdFeeds))
-                    let feeds = changes.feeds + createdFeeds
-                    let pushes = created.isEmpty ? [] : Array(repeating: nil, count: changes.feeds.count) + created
-                    hub.notify(feeds, pushes: pushes)
+                    if !changes.feeds.isEmpty { hub.notify(changes.feeds) }
+                    guard !changes.created.isEmpty else { return }
+                    hub.notify(changes.created.map(\.feed)) { polled in
+                        CreatedUpdates.pushes(changes.created, polled: polled)
+                    }
                 }
             }
             return value

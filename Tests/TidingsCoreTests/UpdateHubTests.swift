@@ -91,4 +91,32 @@ struct UpdateHubTests {
         hub.release(again)
         #expect(hub.openPolls == 0)
     }
+
+    @Test("one notify pass tells the push builder which feeds have polls, and hands each woken waiter its push")
+    func notifyBuildsPushes() throws {
+        let hub = UpdateHub(maxPollsPerUser: 8, maxPolls: 100)
+        let (ann, bob, cy) = (
+            FeedKey(userID: "ann", channelID: "in-app"), FeedKey(userID: "bob", channelID: "in-app"),
+            FeedKey(userID: "cy", channelID: "in-app")
+        )
+        let received = Mutex<[String?]>([])
+        let waiting = try hub.register(feed: ann, timeout: .seconds(30))
+        hub.wait(waiting) { _, push in received.withLock { $0.append(push as? String) } }
+        let early = try hub.register(feed: bob, timeout: .seconds(30))  // open, not waiting yet
+        defer { [waiting, early].forEach(hub.release) }
+        let seen = Mutex<[Bool]>([])
+        hub.notify([ann, cy, bob]) { polled in
+            seen.withLock { $0 = polled }
+            return ["to ann", "to cy", "to bob"]
+        }
+        #expect(seen.withLock { $0 } == [true, false, true])
+        hub.wait(early) { _, push in received.withLock { $0.append(push as? String) } }  // signalled before: no push
+        #expect(received.withLock { $0 } == ["to ann", nil])
+        let built = Mutex(false)
+        hub.notify([cy, bob]) { _ in  // nobody is woken (bob's poll took its wake-up): no pushes are built
+            built.withLock { $0 = true }
+            return []
+        }
+        #expect(!built.withLock { $0 })
+    }
 }
