@@ -29,9 +29,17 @@ public struct FeedCursor: Equatable, Sendable {
     /// The opaque string form: base64url (no padding) of kind, fingerprint and position.
     public var encoded: String { Self.base64URL(payload) }
 
-    /// Appends `encoded` to `bytes` without making a string.
+    /// Appends `encoded` to `bytes` without making a string, or an array for the payload
+    /// (every poll answer writes two cursors, and every feed item one).
     public func append(to bytes: inout [UInt8]) {
-        Self.appendBase64URL(payload, to: &bytes)
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { payload in
+            payload[0] = kind.rawValue
+            for index in 0..<8 {
+                payload[1 + index] = UInt8(truncatingIfNeeded: feedFingerprint >> (56 - 8 * index))
+                payload[9 + index] = UInt8(truncatingIfNeeded: position >> (56 - 8 * index))
+            }
+            Self.appendBase64URL(UnsafeBufferPointer(payload), to: &bytes)
+        }
     }
 
     /// Kind, fingerprint and position: the 17 bytes a cursor encodes.
@@ -51,11 +59,11 @@ public struct FeedCursor: Equatable, Sendable {
     static func base64URL(_ bytes: [UInt8]) -> String {
         var output = [UInt8]()
         output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        appendBase64URL(bytes, to: &output)
+        bytes.withUnsafeBufferPointer { appendBase64URL($0, to: &output) }
         return String(decoding: output, as: UTF8.self)
     }
 
-    static func appendBase64URL(_ bytes: [UInt8], to output: inout [UInt8]) {
+    static func appendBase64URL(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         var index = 0
         while index + 2 < bytes.count {
             let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])

@@ -15,6 +15,24 @@ struct FeedCursorTests {
         }
     }
 
+    @Test("a cursor appended to bytes is its encoded text, whatever its kind, fingerprint and position")
+    func appended() throws {
+        for position: Int64 in [0, 1, 255, 256, 1 << 40, Int64.max] {
+            for kind in [FeedCursor.Kind.message, .update] {
+                for fingerprint: UInt64 in [0, 1, 0x0102_0304_0506_0708, feed.fingerprint, .max] {
+                    let cursor = FeedCursor(kind: kind, feedFingerprint: fingerprint, position: position)
+                    var bytes: [UInt8] = [0x21]
+                    cursor.append(to: &bytes)
+                    #expect(bytes == [0x21] + Array(cursor.encoded.utf8))
+                }
+            }
+            let cursor = FeedCursor(kind: .update, feed: feed, position: position)
+            var bytes = [UInt8]()
+            cursor.append(to: &bytes)
+            #expect(try FeedCursor.decode(String(decoding: bytes, as: UTF8.self), kind: .update, feed: feed) == cursor)
+        }
+    }
+
     @Test("base64url encoding equals Foundation's base64 with the URL alphabet and no padding, for every length")
     func base64URL() {
         var generator = SystemRandomNumberGenerator()
