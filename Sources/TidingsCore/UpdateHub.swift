@@ -119,7 +119,7 @@ public final class UpdateHub: Sendable {
     /// Frees many tickets' slots under one lock (`release` for each): the polls one commit
     /// answers on an event loop, which otherwise took the lock a thousand times while the
     /// writer held it to wake the next commit's polls.
-    public func release(_ tickets: some Sequence<Ticket>) {
+    public func release(_ tickets: [Ticket]) {
         let pending = state.withLock { state in tickets.compactMap { state.remove($0.id) } }
         for waiter in pending { waiter.resume(.cancelled, push: nil) }
     }

@@ -197,7 +197,7 @@ final class StreamRereads: Sendable {
     /// Releases the slots of the polls answered with events, then hands each event loop
     /// its polls' results in one task.
     private func deliver(_ results: Zip2Sequence<[Waiting], [WokenAnswer]>) {
-        hub.release(results.lazy.filter { $0.1.isEvents }.map(\.0.ticket))
+        hub.release(results.compactMap { waiting, reread in reread.isEvents ? waiting.ticket : nil })
         var byLoop: [ObjectIdentifier: (any EventLoop, [(Delivery, WokenAnswer)])] = [:]
         for (waiting, reread) in results {
             byLoop[ObjectIdentifier(waiting.eventLoop), default: (waiting.eventLoop, [])].1.append((waiting.deliver, reread))

@@ -45,7 +45,12 @@ final class PushedAnswers: Sendable {
             swap(&items, &queue.items)
             return items
         }
-        hub.release(items.lazy.filter { !$0.batch.isEmpty }.map(\.ticket))
+        // An array, not a lazy sequence: generic across the module boundary, that took a
+        // lookup of type metadata per element.
+        var answered = [UpdateHub.Ticket]()
+        answered.reserveCapacity(items.count)
+        for index in items.indices where !items[index].batch.isEmpty { answered.append(items[index].ticket) }
+        hub.release(answered)
         for item in items { item.found(WokenAnswer(item.batch, allocator: allocator)) }
     }
 
