@@ -166,8 +166,9 @@ public final class UpdateHub: Sendable {
         for (waiter, index) in woken { waiter.resume(.woken, push: pushes.isEmpty ? nil : pushes[index]) }
     }
 
-    /// Which of `feeds` have polls open now (a commit's changes are worth pushing to them).
-    public func polled(_ feeds: [FeedKey]) -> [Bool] {
+    /// Which of `feeds` have polls open now: the per-feed index that `notify` reads, as
+    /// tests inspect it (the server learns it from `notify` itself).
+    func polled(_ feeds: [FeedKey]) -> [Bool] {
         state.withLock { state in feeds.map { state.byFeed[$0] != nil } }
     }
 
