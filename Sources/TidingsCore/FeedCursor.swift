@@ -27,10 +27,16 @@ public struct FeedCursor: Equatable, Sendable {
     }
 
     /// The opaque string form: base64url (no padding) of kind, fingerprint and position.
-    public var encoded: String { Self.base64URL(payload) }
+    public var encoded: String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(23)
+        append(to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
 
-    /// Appends `encoded` to `bytes` without making a string, or an array for the payload
-    /// (every poll answer writes two cursors, and every feed item one).
+    /// Appends `encoded` to `bytes`: the 17-byte payload (kind, then fingerprint and position
+    /// big-endian) is laid out on the stack, not in an array (every poll answer writes two
+    /// cursors, and every feed item one).
     public func append(to bytes: inout [UInt8]) {
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 17) { payload in
             payload[0] = kind.rawValue
@@ -42,27 +48,10 @@ public struct FeedCursor: Equatable, Sendable {
         }
     }
 
-    /// Kind, fingerprint and position: the 17 bytes a cursor encodes.
-    private var payload: [UInt8] {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(17)
-        bytes.append(kind.rawValue)
-        withUnsafeBytes(of: feedFingerprint.bigEndian) { bytes.append(contentsOf: $0) }
-        withUnsafeBytes(of: position.bigEndian) { bytes.append(contentsOf: $0) }
-        return bytes
-    }
-
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
 
-    /// Base64url without padding (RFC 4648 §5). Every poll answer and feed item carries a
-    /// cursor, so this stays off Foundation's string replacing.
-    static func base64URL(_ bytes: [UInt8]) -> String {
-        var output = [UInt8]()
-        output.reserveCapacity((bytes.count * 4 + 2) / 3)
-        bytes.withUnsafeBufferPointer { appendBase64URL($0, to: &output) }
-        return String(decoding: output, as: UTF8.self)
-    }
-
+    /// Appends base64url without padding (RFC 4648 §5) of `bytes`. Every poll answer and
+    /// feed item carries a cursor, so this stays off Foundation's string replacing.
     static func appendBase64URL(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         var index = 0
         while index + 2 < bytes.count {

@@ -112,8 +112,7 @@ public final class UpdateHub: Sendable {
 
     /// Frees the ticket's slot; a wait still pending on it ends `.cancelled`.
     public func release(_ ticket: Ticket) {
-        let pending = state.withLock { $0.remove(ticket.id) }
-        pending?.resume(.cancelled, push: nil)
+        release([ticket])
     }
 
     /// Frees many tickets' slots under one lock (`release` for each): the polls one commit

@@ -24,6 +24,10 @@ struct FeedCursorTests {
                     var bytes: [UInt8] = [0x21]
                     cursor.append(to: &bytes)
                     #expect(bytes == [0x21] + Array(cursor.encoded.utf8))
+                    var payload = [kind.rawValue]
+                    withUnsafeBytes(of: fingerprint.bigEndian) { payload += $0 }
+                    withUnsafeBytes(of: position.bigEndian) { payload += $0 }
+                    #expect(cursor.encoded == Self.foundationBase64URL(payload))
                 }
             }
             let cursor = FeedCursor(kind: .update, feed: feed, position: position)
@@ -38,10 +42,16 @@ struct FeedCursorTests {
         var generator = SystemRandomNumberGenerator()
         for length in 0..<40 {
             let bytes = (0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) }
-            let expected = Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            #expect(FeedCursor.base64URL(bytes) == expected)
+            var encoded = [UInt8]()
+            bytes.withUnsafeBufferPointer { FeedCursor.appendBase64URL($0, to: &encoded) }
+            #expect(String(decoding: encoded, as: UTF8.self) == Self.foundationBase64URL(bytes))
         }
+    }
+
+    /// Foundation's base64 with the URL alphabet and no padding.
+    static func foundationBase64URL(_ bytes: [UInt8]) -> String {
+        Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
     }
 
     @Test("a cursor of another feed is invalid")
