@@ -97,19 +97,21 @@ let package = Package(
             path: "Client/Sources/tidings-cli"),
         .testTarget(
             name: "TidingsClientTests",
-            dependencies: ["TidingsClient", "TidingsAPI", "TidingsTokens", "TidingsBench"],
+            dependencies: ["TidingsClient", "TidingsAPI", "TidingsTokens", "TidingsBench", "TestSupport"],
             path: "Client/Tests/TidingsClientTests"),
 
+        // Temporary directories for the tests, removed when the test process exits.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore"]),
-        .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsStore"]),
+        .testTarget(name: "TidingsStoreTests", dependencies: ["TidingsStore", "TestSupport"]),
         .testTarget(
             name: "TidingsServerTests",
             dependencies: [
-                "TidingsServer", "TidingsTokens",
+                "TidingsServer", "TidingsTokens", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "EndToEndTests", dependencies: ["TidingsAPI", "TidingsCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TidingsAPI", "TidingsCore", "TestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

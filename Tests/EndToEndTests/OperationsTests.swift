@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TidingsAPI
 
@@ -35,7 +36,7 @@ struct OperationsTests {
         let activate = "/usr/bin/systemd-socket-activate"
         try #require(FileManager.default.isExecutableFile(atPath: activate), "make test installs the systemd package")
         let port = try freePort()
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-act-\(UUID().uuidString)")
+        let directory = TestDirectory.path("tidings-act")
         let process = Process()
         process.executableURL = URL(fileURLWithPath: activate)
         process.arguments = [
@@ -62,8 +63,7 @@ struct OperationsTests {
 
     @Test("a database that cannot be opened is a clear error, exit status 1, and the file is left untouched")
     func unopenableDatabase() throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-bad-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TestDirectory.make("tidings-bad")
         let file = directory.appendingPathComponent("tidings.sqlite")
         let garbage = Data(String(repeating: "this is not a database ", count: 200).utf8)
         try garbage.write(to: file)
@@ -78,7 +78,7 @@ struct OperationsTests {
     func portInUse() async throws {
         let first = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
         defer { first.stop() }
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-port-\(UUID().uuidString)")
+        let directory = TestDirectory.path("tidings-port")
         let (status, stderr) = try runTidings(
             ["serve", "--port", "\(first.port)", "--data-dir", directory.path],
             environment: ["TIDINGS_API_KEYS": Self.key], timeout: .seconds(30))
@@ -200,14 +200,14 @@ struct JournalTests {
     /// waits until it answers, stops it, and returns what it wrote to stderr.
     func stderr(journalMatches: Bool) async throws -> String {
         let port = try freePort()
-        let log = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-stderr-\(UUID().uuidString)")
+        let log = TestDirectory.path("tidings-stderr")
         FileManager.default.createFile(atPath: log.path, contents: nil)
         let handle = try FileHandle(forWritingTo: log)
         var status = stat()
         #expect(stat(log.path, &status) == 0)
         let process = Process()
         process.executableURL = ServerProcess.binary
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-j-\(UUID().uuidString)")
+        let directory = TestDirectory.path("tidings-j")
         process.arguments = ["serve", "--port", "\(port)", "--data-dir", directory.path, "--api-key", "sk_journal_1234"]
         var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
         environment["JOURNAL_STREAM"] = journalMatches ? "\(status.st_dev):\(status.st_ino)" : "1:1"

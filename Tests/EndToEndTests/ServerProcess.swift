@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -29,8 +30,7 @@ final class ServerProcess: Sendable {
 
     /// Starts `tidings serve` and returns once it logged the address it listens on.
     init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) async throws {
-        let directory = dataDirectory ?? FileManager.default.temporaryDirectory
-            .appendingPathComponent("tidings-e2e-\(UUID().uuidString)")
+        let directory = dataDirectory ?? TestDirectory.path("tidings-e2e")
         self.dataDirectory = directory
         let process = Process()
         process.executableURL = Self.binary

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import TestSupport
 import Testing
 import TidingsAPI
 import TidingsTokens
@@ -28,7 +29,7 @@ func makeTestServer(
     apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.secondKey], maxPollsPerUser: Int = 16,
     maxPolls: Int = 10_000
 ) async throws -> (app: some ApplicationProtocol, dependencies: ServerDependencies) {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-server-\(UUID().uuidString)")
+    let directory = TestDirectory.path("tidings-server")
     let configuration = ServerConfiguration(
         dataDirectory: directory.path, apiKeys: apiKeys, signingSecret: TestCredentials.signingSecret,
         maxPollsPerUser: maxPollsPerUser, maxPolls: maxPolls)

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 import TidingsAPI
 import TidingsCore
@@ -87,7 +88,7 @@ struct BulkTests {
         try await database.create(2, for: "c", channel: "web")
         let before = try await database.pool.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM feed_update") }
         _ = try await run(database, .read, BulkFilter())
-        let entries = try await database.pool.read { db in
+        let entries = try database.pool.read { db in
             try Row.fetchAll(db, sql: "SELECT bulk_action, bulk_rows FROM feed_update WHERE kind = 2 ORDER BY feed_id")
         }
         #expect(entries.map { $0[1] as Int } == [5, 3])
@@ -101,8 +102,7 @@ struct BulkTests {
 
     @Test("an interrupted operation resumes from its last chunk after a restart")
     func resume() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-bulk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TestDirectory.make("tidings-bulk")
         let path = directory.appendingPathComponent("tidings.sqlite").path
         var database: AppDatabase? = try AppDatabase(path: path)
         for _ in 0..<3 {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import Testing
 import TidingsAPI
 import TidingsCore
@@ -162,9 +163,7 @@ struct BulkWalkTests {
 
     @Test("an operation over named users walks their feeds and resumes mid-feed after a restart")
     func resumeFeedWalk() async throws {
-        let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-            "tidings-walk-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let directory = try TestDirectory.make("tidings-walk")
         let path = directory.appendingPathComponent("tidings.sqlite").path
         var database: AppDatabase? = try AppDatabase(path: path)
         for _ in 0..<5 { _ = try await database?.createMessages(newMessages(["a", "b", "c", "d"]), idempotency: nil) }
@@ -175,7 +174,7 @@ struct BulkWalkTests {
         #expect(started.estimatedTotalRows == 10)
         #expect(try await database?.runBulkChunk(sequence, limits: Self.tiny) == true)
         #expect(try await database?.runBulkChunk(sequence, limits: Self.tiny) == true)
-        let cursor = try await database?.pool.read { db in
+        let cursor = try database?.pool.read { db in
             try Row.fetchOne(
                 db, sql: "SELECT feed_cursor, last_seq, processed_rows FROM bulk_operation WHERE id = ?",
                 arguments: [sequence])

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import TestSupport
 import TidingsAPI
 import TidingsCore
 
@@ -12,8 +13,7 @@ func makeDatabase(hub: UpdateHub? = nil) throws -> AppDatabase {
 
 /// The path of a database file, not created yet, in a fresh temporary directory.
 func freshDatabasePath() throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("tidings-store-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let directory = try TestDirectory.make("tidings-store")
     return directory.appendingPathComponent("tidings.sqlite").path
 }
 

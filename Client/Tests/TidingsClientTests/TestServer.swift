@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import TidingsClient
 
 /// The real `tidings serve`, on a real socket, with its own data directory and known
@@ -16,9 +17,7 @@ final class TestServer: Sendable {
 
     /// Starts a server; `port` 0 takes a free one. `arguments` go to `tidings serve`.
     init(port: Int = 0, dataDirectory: URL? = nil, arguments: [String] = []) async throws {
-        let directory =
-            dataDirectory
-            ?? FileManager.default.temporaryDirectory.appendingPathComponent("tidings-cli-tests-\(UUID().uuidString)")
+        let directory = dataDirectory ?? TestDirectory.path("tidings-cli-tests")
         self.dataDirectory = directory
         self.arguments = arguments
         child = try ChildProcess(
@@ -65,7 +64,7 @@ final class TestServer: Sendable {
     }
 
     // A test that fails before stopping its server still ends the process (ChildProcess's
-    // deinit sends SIGTERM); only its data directory is left behind.
+    // deinit sends SIGTERM), and its data directory goes with the test process's (TestDirectory).
 
     /// Starts the server again on the same port with the same data.
     func restarted() async throws -> TestServer {
