@@ -16,19 +16,22 @@ public enum TestDirectory {
         return directory
     }
 
-    /// A unique path named `prefix-` and a suffix, not created (for what creates it itself).
+    /// A unique path named `prefix-` and a suffix, not created (for what creates it itself), in
+    /// a directory that exists.
     public static func path(_ prefix: String) -> URL {
         root.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
     }
 
     private static let rootPrefix = "tidings-tests-"
 
-    /// This process's root, made on first use; removed at exit.
+    /// This process's root, created on first use; removed at exit.
     private static let root: URL = {
         let temporary = FileManager.default.temporaryDirectory
         removeAbandonedRoots(in: temporary)
         let root = temporary.appendingPathComponent("\(rootPrefix)\(getpid())")
         try? FileManager.default.removeItem(at: root)
+        // If this fails, so does the first use of a path inside it, with the reason.
+        try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         atexit { try? FileManager.default.removeItem(at: TestDirectory.root) }
         return root
     }()
