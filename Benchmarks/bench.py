@@ -11,6 +11,8 @@ count. Results go to --out (JSON) and a summary table to stdout.
 
 import argparse
 import asyncio
+import contextlib
+import gc
 import json
 import os
 import platform
@@ -69,6 +71,21 @@ def system_busy_seconds():
 
 
 QUIET = {"max_wait": 0.0, "threshold": 0.35}
+
+
+@contextlib.contextmanager
+def client_gc_paused():
+    """The client's cyclic garbage collector off for a measured window, the same for every
+    server. With 10,000 connections alive, one of its full collections stops the client for
+    40-60 ms (8 ms with 1,000), and where that pause fell decided a round: run S found them in
+    the windows of both servers' rounds (BENCHMARKS.md). What the window leaves is collected
+    before the next one; reference counting still frees everything that is not a cycle."""
+    gc.collect()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 async def wait_quiet(label):
@@ -286,15 +303,17 @@ async def tidings_fanout(srv, users, cursors, wait_s=30.0, measure_memory=False,
         result["kib_per_poll"] = round((result["rss_waiting_kib"] - result["rss_before_kib"]) / n, 2)
     perf = await Perf(perf_dir, f"fanout{n}-tidings", srv.proc.pid).start()
     # fire: ten (n/1000) creates written back to back on warm connections
-    server_cpu0, client_cpu0, busy0 = srv.cpu_seconds(), time.process_time(), system_busy_seconds()
-    t0 = perf_counter()
-    create_futs = [c.send(raw) for c, raw in zip(creators, create_raws)]
-    pending = [f for f in futs if f is not None and not f.done()]
-    await asyncio.wait(pending + create_futs, timeout=wait_s)
-    result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
-    result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
-    result["window_s"] = round(perf_counter() - t0, 3)
-    result["other_cpu_s"] = round(system_busy_seconds() - busy0 - result["server_cpu_s"] - result["client_cpu_s"], 2)
+    with client_gc_paused():
+        server_cpu0, client_cpu0, busy0 = srv.cpu_seconds(), time.process_time(), system_busy_seconds()
+        t0 = perf_counter()
+        create_futs = [c.send(raw) for c, raw in zip(creators, create_raws)]
+        pending = [f for f in futs if f is not None and not f.done()]
+        await asyncio.wait(pending + create_futs, timeout=wait_s)
+        result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
+        result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
+        result["window_s"] = round(perf_counter() - t0, 3)
+        busy = system_busy_seconds() - busy0
+    result["other_cpu_s"] = round(busy - result["server_cpu_s"] - result["client_cpu_s"], 2)
     await perf.stop()
     latencies, statuses, empty, errors, lost = [], {}, 0, 0, 0
     per_batch = {}
@@ -368,15 +387,17 @@ async def nchan_fanout(srv, n, channel, wait_s=30.0, measure_memory=False, perf_
         result["kib_per_poll"] = round((result["rss_waiting_kib"] - result["rss_before_kib"]) / n, 2)
     message = json.dumps({"type": "message.created", "text": "**bench** message", "pad": "x" * 64})
     perf = await Perf(perf_dir, f"fanout{n}-nchan", srv.worker_pid).start()
-    server_cpu0, client_cpu0, busy0 = srv.cpu_seconds(), time.process_time(), system_busy_seconds()
-    t0 = perf_counter()
-    pub = publisher.send(hc.request_bytes("POST", f"/pub/{channel}", f"127.0.0.1:{port}", None, message))
-    pending = [f for f in futs if f is not None and not f.done()]
-    await asyncio.wait(pending + [pub], timeout=wait_s)
-    result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
-    result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
-    result["window_s"] = round(perf_counter() - t0, 3)
-    result["other_cpu_s"] = round(system_busy_seconds() - busy0 - result["server_cpu_s"] - result["client_cpu_s"], 2)
+    with client_gc_paused():
+        server_cpu0, client_cpu0, busy0 = srv.cpu_seconds(), time.process_time(), system_busy_seconds()
+        t0 = perf_counter()
+        pub = publisher.send(hc.request_bytes("POST", f"/pub/{channel}", f"127.0.0.1:{port}", None, message))
+        pending = [f for f in futs if f is not None and not f.done()]
+        await asyncio.wait(pending + [pub], timeout=wait_s)
+        result["server_cpu_s"] = round(srv.cpu_seconds() - server_cpu0, 3)
+        result["client_cpu_s"] = round(time.process_time() - client_cpu0, 3)
+        result["window_s"] = round(perf_counter() - t0, 3)
+        busy = system_busy_seconds() - busy0
+    result["other_cpu_s"] = round(busy - result["server_cpu_s"] - result["client_cpu_s"], 2)
     await perf.stop()
     latencies, statuses, errors, lost = [], {}, 0, 0
     for f in futs:
@@ -448,34 +469,35 @@ async def tidings_single(srv, reps):
     cursor = (await fetch_cursors(port, [user]))[user]
     creator = await hc.connect(port)
     lat, create_lat, failures = [], [], []
-    for i in range(reps):
-        if creator.closed:
-            creator = await hc.connect(port)
-        conn = await hc.connect(port)
-        fut = conn.send(poll_raw(port, user, cursor, timeout=30))
-        reached, value, _ = await wait_for_count(tidings_open_polls, admin, 1, timeout=10, interval=0.001)
-        if not reached:
-            failures.append(f"rep {i}: open_polls={value}")
+    with client_gc_paused():  # one collection before the 300 rounds, none inside
+        for i in range(reps):
+            if creator.closed:
+                creator = await hc.connect(port)
+            conn = await hc.connect(port)
+            fut = conn.send(poll_raw(port, user, cursor, timeout=30))
+            reached, value, _ = await wait_for_count(tidings_open_polls, admin, 1, timeout=10, interval=0.001)
+            if not reached:
+                failures.append(f"rep {i}: open_polls={value}")
+                conn.close()
+                continue
+            t0 = perf_counter()
+            cf = creator.send(create_raw(port, [user], i))
+            try:
+                r = await asyncio.wait_for(fut, 10)
+                c = await asyncio.wait_for(cf, 10)
+            except (asyncio.TimeoutError, ConnectionError) as error:
+                failures.append(f"rep {i}: {type(error).__name__}")
+                conn.close()
+                cursor = (await fetch_cursors(port, [user]))[user]
+                continue
             conn.close()
-            continue
-        t0 = perf_counter()
-        cf = creator.send(create_raw(port, [user], i))
-        try:
-            r = await asyncio.wait_for(fut, 10)
-            c = await asyncio.wait_for(cf, 10)
-        except (asyncio.TimeoutError, ConnectionError) as error:
-            failures.append(f"rep {i}: {type(error).__name__}")
-            conn.close()
-            cursor = (await fetch_cursors(port, [user]))[user]
-            continue
-        conn.close()
-        if r.status != 200 or not r.json()["events"]:
-            failures.append(f"rep {i}: status {r.status} body {r.body[:200]!r}")
-        else:
-            lat.append(r.t_done - t0)
-            create_lat.append(c.t_done - t0)
-        cursor = r.json()["cursor"] if r.status == 200 else (await fetch_cursors(port, [user]))[user]
-        await asyncio.sleep(0.005)
+            if r.status != 200 or not r.json()["events"]:
+                failures.append(f"rep {i}: status {r.status} body {r.body[:200]!r}")
+            else:
+                lat.append(r.t_done - t0)
+                create_lat.append(c.t_done - t0)
+            cursor = r.json()["cursor"] if r.status == 200 else (await fetch_cursors(port, [user]))[user]
+            await asyncio.sleep(0.005)
     creator.close()
     admin.close()
     return {"reps": reps, "poll_answer": stats_ms(lat), "create_response": stats_ms(create_lat),
@@ -487,33 +509,34 @@ async def nchan_single(srv, reps, prefix):
     admin = hc.Client(port)
     publisher = await hc.connect(port)
     lat, pub_lat, failures = [], [], []
-    for i in range(reps):
-        channel = f"{prefix}{i}"
-        if publisher.closed:
-            publisher = await hc.connect(port)
-        conn = await hc.connect(port)
-        fut = conn.send(hc.request_bytes("GET", f"/sub/{channel}", f"127.0.0.1:{port}"))
-        reached, value, _ = await wait_for_count(nchan_subscribers, admin, 1, timeout=10, interval=0.001)
-        if not reached:
-            failures.append(f"rep {i}: subscribers={value}")
+    with client_gc_paused():  # one collection before the 300 rounds, none inside
+        for i in range(reps):
+            channel = f"{prefix}{i}"
+            if publisher.closed:
+                publisher = await hc.connect(port)
+            conn = await hc.connect(port)
+            fut = conn.send(hc.request_bytes("GET", f"/sub/{channel}", f"127.0.0.1:{port}"))
+            reached, value, _ = await wait_for_count(nchan_subscribers, admin, 1, timeout=10, interval=0.001)
+            if not reached:
+                failures.append(f"rep {i}: subscribers={value}")
+                conn.close()
+                continue
+            t0 = perf_counter()
+            pf = publisher.send(hc.request_bytes("POST", f"/pub/{channel}", f"127.0.0.1:{port}", None, "bench message"))
+            try:
+                r = await asyncio.wait_for(fut, 10)
+                p = await asyncio.wait_for(pf, 10)
+            except (asyncio.TimeoutError, ConnectionError) as error:
+                failures.append(f"rep {i}: {type(error).__name__}")
+                conn.close()
+                continue
             conn.close()
-            continue
-        t0 = perf_counter()
-        pf = publisher.send(hc.request_bytes("POST", f"/pub/{channel}", f"127.0.0.1:{port}", None, "bench message"))
-        try:
-            r = await asyncio.wait_for(fut, 10)
-            p = await asyncio.wait_for(pf, 10)
-        except (asyncio.TimeoutError, ConnectionError) as error:
-            failures.append(f"rep {i}: {type(error).__name__}")
-            conn.close()
-            continue
-        conn.close()
-        if r.status != 200:
-            failures.append(f"rep {i}: status {r.status}")
-        else:
-            lat.append(r.t_done - t0)
-            pub_lat.append(p.t_done - t0)
-        await asyncio.sleep(0.005)
+            if r.status != 200:
+                failures.append(f"rep {i}: status {r.status}")
+            else:
+                lat.append(r.t_done - t0)
+                pub_lat.append(p.t_done - t0)
+            await asyncio.sleep(0.005)
     publisher.close()
     admin.close()
     return {"reps": reps, "poll_answer": stats_ms(lat), "publish_response": stats_ms(pub_lat),
