@@ -163,6 +163,24 @@ struct OperationsTests {
         #expect(Date().timeIntervalSince(began) < 8)
     }
 
+    @Test("a connection left idle is closed after the request timeout, before any request and after an answer")
+    func idleConnectionsClosed() async throws {
+        let server = try await ServerProcess(
+            arguments: ["--request-timeout", "1"], environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let began = Date()
+        let silent = try RawConnection(port: server.port)
+        let served = try RawConnection(port: server.port)
+        served.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+        // Each read ends when the server closes, or fails after 10 s with the connection open.
+        let (nothing, silentClosed) = silent.readToEnd()
+        #expect(silentClosed && nothing.isEmpty)
+        let (answer, servedClosed) = served.readToEnd()
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(servedClosed)
+        #expect(Date().timeIntervalSince(began) < 8)
+    }
+
     @Test("answers to HEAD carry no content, so the next answer on the connection is read whole")
     func headHasNoContent() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

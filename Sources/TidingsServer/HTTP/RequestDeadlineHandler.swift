@@ -27,6 +27,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var readingRequest = false
     /// The earliest wake-up scheduled, if any.
     private var wakeUp: NIODeadline?
+    /// The channel, for the scheduled wake-ups, until it closes. Not a `weak` reference: that
+    /// gives the channel a side table, and every retain and release of it (several per poll
+    /// answer) then takes Swift's slow path through one more cache line.
+    private var target: NIOLoopBoundBox<Channel?>?
 
     init(requestTimeout: TimeAmount, idleTimeout: TimeAmount) {
         self.requestTimeout = requestTimeout
@@ -64,7 +68,12 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelInactive(context: ChannelHandlerContext) {
         due = nil
+        target?.value = nil
         context.fireChannelInactive()
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        target?.value = nil
     }
 
     /// Starts the clock for the next request: called for each response that ends, also by
@@ -80,11 +89,14 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func schedule(at deadline: NIODeadline, channel: Channel) {
         wakeUp = deadline
-        // The task holds the channel weakly: a closed connection is not kept until then.
-        channel.eventLoop.scheduleTask(deadline: deadline) { [weak channel] in
-            guard let channel, let handler = try? channel.pipeline.syncOperations.handler(type: Self.self) else {
-                return
-            }
+        // The task holds the channel through `target`, emptied when the connection closes, so
+        // a closed connection is not kept until then.
+        let target = self.target ?? NIOLoopBoundBox(channel, eventLoop: channel.eventLoop)
+        self.target = target
+        channel.eventLoop.scheduleTask(deadline: deadline) {
+            guard let channel = target.value,
+                let handler = try? channel.pipeline.syncOperations.handler(type: Self.self)
+            else { return }
             handler.woke(at: deadline, channel: channel)
         }
     }
