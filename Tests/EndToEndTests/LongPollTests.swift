@@ -2,25 +2,14 @@ import Foundation
 import Testing
 import TidingsAPI
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 @Suite("Long polls on a real socket", .serialized)
 struct LongPollTests {
     static let key = "sk_e2e_0123456789"
 
     /// A poll on its own connection, so cancelling it closes that connection.
     static func poll(_ server: ServerProcess, user: String, since: String, timeout: Int = 30) async throws -> (Int, Data) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = TimeInterval(timeout + 15)
-        let session = URLSession(configuration: configuration)
-        defer { session.invalidateAndCancel() }
-        var request = URLRequest(
-            url: URL(string: server.baseURL + "/v1/users/\(user)/feeds/in-app/updates?since=\(since)&timeout=\(timeout)")!)
-        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
-        let (data, response) = try await session.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, data)
+        let path = "/v1/users/\(user)/feeds/in-app/updates?since=\(since)&timeout=\(timeout)"
+        return try await TestHTTP.send("GET", server.baseURL + path, key: key, timeout: .seconds(timeout + 15))
     }
 
     static func cursor(_ server: ServerProcess, user: String) async throws -> String {
@@ -83,6 +72,26 @@ struct LongPollTests {
         #expect(timedOut.events.isEmpty && timedOut.cursor == since)
         #expect(bodies[1].contains(#""status":"ok""#))
         #expect(try JSONDecoder().decode(UpdatesResponse.self, from: Data(bodies[2].utf8)).cursor == since)
+    }
+
+    @Test("a poll after other requests on a connection, which then closes, answers with Connection: close")
+    func pollAfterOtherRequestsSaysClose() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await Self.cursor(server, user: "ann")
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\n"
+                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        let heads = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+            .map { $0.components(separatedBy: "\r\n\r\n")[0] }
+        #expect(heads.count == 2)
+        #expect(heads.first?.lowercased().contains("connection: close") == false)
+        #expect(heads.last?.hasPrefix("200 OK") == true)
+        #expect(heads.last?.lowercased().contains("connection: close") == true)
+        #expect(closed)
     }
 
     @Test("over real connections, a poller following its cursor sees every event once, with counts that never drift")

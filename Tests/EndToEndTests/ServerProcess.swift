@@ -6,10 +6,6 @@ import TestSupport
 import Glibc
 #endif
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// The real `tidings` binary, started on a free port with its own data directory.
 final class ServerProcess: Sendable {
     static var binary: URL {
@@ -77,19 +73,10 @@ final class ServerProcess: Sendable {
     deinit { stop() }
 
     /// One HTTP exchange on a real socket.
-    func request(
-        _ method: String, _ path: String, key: String?, body: String? = nil
-    ) async throws -> (status: Int, body: Data, headers: [AnyHashable: Any]) {
-        var request = URLRequest(url: URL(string: baseURL + path)!)
-        request.httpMethod = method
-        if let key { request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = Data(body.utf8)
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let http = response as! HTTPURLResponse
-        return (http.statusCode, data, http.allHeaderFields)
+    func request(_ method: String, _ path: String, key: String?, body: String? = nil) async throws -> (
+        status: Int, body: Data
+    ) {
+        try await TestHTTP.send(method, baseURL + path, key: key, body: body)
     }
 }
 

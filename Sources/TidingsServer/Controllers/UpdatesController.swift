@@ -52,7 +52,14 @@ struct UpdatesController: Sendable {
         let batch = try await watchingConnection(request, ticket: ticket) {
             try await waitForEvents(ticket, since: since, limit: limit)
         }
-        return try response(batch, feed: feed)
+        var answer = try response(batch, feed: feed)
+        // Watching for the client going away reads the connection's inbound stream to its end,
+        // so Hummingbird closes the connection after this answer. Saying so keeps a client
+        // from sending its next request on it in the moment before the close arrives (one
+        // that does gets a reset, and a POST is not retried). The poll lane, where a
+        // connection that starts with polls stays, keeps them alive.
+        if detectsDisconnects { answer.headers[.connection] = "close" }
+        return answer
     }
 
     /// Served by the poll lane: reads once after registering; with nothing new, hands the
