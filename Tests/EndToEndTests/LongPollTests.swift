@@ -94,6 +94,32 @@ struct LongPollTests {
         #expect(closed)
     }
 
+    @Test("after other requests on a connection, a poll answered at once keeps it open for the next request")
+    func pollAnsweredAtOnceKeepsConnection() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await Self.cursor(server, user: "ann")
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"there"}]}"#
+        let created = try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body)
+        #expect(created.status == 201)
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=5 HTTP/1.1\r\n"
+                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n"
+                + "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+            .map { $0.components(separatedBy: "\r\n\r\n") }
+        #expect(answers.count == 3)
+        guard answers.count == 3 else { return }
+        #expect(answers[1][0].hasPrefix("200 OK") && !answers[1][0].lowercased().contains("connection: close"))
+        let updates = try JSONDecoder().decode(UpdatesResponse.self, from: Data(answers[1][1].utf8))
+        #expect(updates.events.count == 1)
+        #expect(answers[2].last == #"{"status":"ok"}"#)
+        #expect(closed)
+    }
+
     @Test("over real connections, a poller following its cursor sees every event once, with counts that never drift")
     func exactlyOnceOverSockets() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

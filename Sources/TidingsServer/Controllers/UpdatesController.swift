@@ -48,9 +48,14 @@ struct UpdatesController: Sendable {
             return try await park(ticket, since: since, limit: limit, in: parking)
         }
         defer { hub.release(ticket) }
+        // Registered first, so a commit between this read and the wait still signals the
+        // ticket. What is already there (or an expired cursor) is answered on a connection
+        // that stays open; only a poll that waits watches its connection.
+        let first = try await database.updates(of: feed, since: since, limit: limit)
+        guard first.isEmpty else { return try response(first, feed: feed) }
         // On SIGTERM, ShutdownCoordinator answers every waiting poll through the hub.
         let batch = try await watchingConnection(request, ticket: ticket) {
-            try await waitForEvents(ticket, since: since, limit: limit)
+            try await waitForEvents(ticket, since: since, limit: limit, lastRead: first)
         }
         var answer = try response(batch, feed: feed)
         // Watching for the client going away reads the connection's inbound stream to its end,
@@ -82,18 +87,20 @@ struct UpdatesController: Sendable {
         return Response(status: .ok)
     }
 
-    /// Reads the stream after registering, and waits while it has nothing new. Registration
-    /// came first, so a commit between the read and the wait still signals the ticket.
-    private func waitForEvents(_ ticket: UpdateHub.Ticket, since: Int64, limit: Int) async throws -> UpdatesBatch {
-        while true {
-            let batch = try await database.updates(of: ticket.feed, since: since, limit: limit)
-            if !batch.isEmpty { return batch }
+    /// Waits while `lastRead` (the read after registering) has nothing new, reading the
+    /// stream again on each wake-up.
+    private func waitForEvents(_ ticket: UpdateHub.Ticket, since: Int64, limit: Int, lastRead: UpdatesBatch)
+        async throws -> UpdatesBatch
+    {
+        var batch = lastRead
+        while batch.isEmpty {
             switch await hub.wait(ticket) {
-            case .woken: continue
+            case .woken: batch = try await database.updates(of: ticket.feed, since: since, limit: limit)
             case .timedOut, .shutdown: return batch
             case .cancelled: throw CancellationError()
             }
         }
+        return batch
     }
 
     private func watchingConnection(
