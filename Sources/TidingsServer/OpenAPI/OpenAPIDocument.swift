@@ -19,9 +19,9 @@ enum OpenAPIDocument {
             - An unknown message id and another user's message id are both `404 message_not_found`.
             - An unknown engagement action in a path is `400 invalid_action`.
             - Bulk operations expected to change more than 5,000 rows answer `202` and run in the background.
-            - Connections are kept alive. A long poll sent on a connection after other kinds of request is
-              answered with `Connection: close` and its connection closes after it (disconnects are detected
-              by reading that connection to its end); open polls on connections of their own to keep them.
+            - Connections are kept alive. A long poll that waits on a connection that carried other kinds of
+              request first is answered with `Connection: close` and its connection closes after it (disconnects
+              are detected by reading that connection to its end); open polls on connections of their own.
             - `429`/`503` carry `Retry-After` in seconds.
         servers:
           - url: http://127.0.0.1:8080
