@@ -106,9 +106,11 @@ public final class AppDatabase: Sendable {
                 db.afterNextTransaction { _ in
                     if !changes.feeds.isEmpty { hub.notify(changes.feeds) }
                     guard !changes.created.isEmpty else { return }
+                    let round = PushRound()
                     hub.notify(changes.created.map(\.feed)) { polled in
-                        CreatedUpdates.pushes(changes.created, polled: polled)
+                        CreatedUpdates.pushes(changes.created, polled: polled, round: round)
                     }
+                    round.end()
                 }
             }
             return value

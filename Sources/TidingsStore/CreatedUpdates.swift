@@ -27,11 +27,14 @@ public final class CreatedUpdates: Sendable {
     /// By position.
     let entries: [UpdateStream.Entry]
     let counts: FeedCounts
+    /// The commit's round of wake-ups: what its woken polls hand off can wait for its end.
+    public let round: PushRound?
 
-    init(feed: FeedKey, entries: [UpdateStream.Entry], counts: FeedCounts) {
+    init(feed: FeedKey, entries: [UpdateStream.Entry], counts: FeedCounts, round: PushRound? = nil) {
         self.feed = feed
         self.entries = entries
         self.counts = counts
+        self.round = round
     }
 
     /// The answer to a poll on the feed waiting since `since` for at most `limit` events:
@@ -51,7 +54,7 @@ public final class CreatedUpdates: Sendable {
     /// transaction on that feed and the feed's counts at the commit (those after the feed's
     /// last entry, as the commit's creates ran in position order and nothing else in it
     /// changes counters); `nil` for the others. Empty when no feed is polled.
-    static func pushes(_ created: [CreatedEntry], polled: [Bool]) -> [(any Sendable)?] {
+    static func pushes(_ created: [CreatedEntry], polled: [Bool], round: PushRound? = nil) -> [(any Sendable)?] {
         guard !created.isEmpty else { return [] }
         var pushes = [(any Sendable)?](repeating: nil, count: created.count)
         // Nearly always one entry per feed. A feed with more (creates of one group commit)
@@ -71,14 +74,36 @@ public final class CreatedUpdates: Sendable {
         guard anyPolled else { return [] }
         for (feedID, index) in firstOf where more[feedID] == nil {
             let only = created[index]
-            pushes[index] = CreatedUpdates(feed: only.feed, entries: [only.entry], counts: only.counts)
+            pushes[index] = CreatedUpdates(feed: only.feed, entries: [only.entry], counts: only.counts, round: round)
         }
         for indices in more.values {
             let entries = indices.map { created[$0] }.sorted { $0.entry.position < $1.entry.position }
             guard let last = entries.last else { continue }
-            let push = CreatedUpdates(feed: last.feed, entries: entries.map(\.entry), counts: last.counts)
+            let push = CreatedUpdates(feed: last.feed, entries: entries.map(\.entry), counts: last.counts, round: round)
             for index in indices { pushes[index] = push }
         }
         return pushes
+    }
+}
+
+/// The wake-ups of one commit's pushes (`UpdateHub.notify`), which all run on the thread
+/// that notifies, one after another. A woken poll's callback can leave work to the end of
+/// the round (`atEnd`): the answers bound for one event loop then cross to it in one
+/// piece, after the last wake-up, instead of one lock and one hand-over per poll while the
+/// loop is already writing the first ones.
+public final class PushRound: @unchecked Sendable {
+    // Unchecked: touched only by the notifying thread, during `notify` and at `end`.
+    private var endings: [() -> Void] = []
+
+    init() {}
+
+    /// Runs `ending` when the round ends, on the notifying thread.
+    public func atEnd(_ ending: @escaping () -> Void) { endings.append(ending) }
+
+    /// Ends the round: runs what was left to its end, in the order it was left.
+    func end() {
+        let due = endings
+        endings = []
+        for ending in due { ending() }
     }
 }

@@ -173,6 +173,36 @@ struct LongPollTests {
         #expect(page.meta.totalCount == total)
     }
 
+    @Test("one create to 300 recipients answers each one's waiting poll with its own message, keep-alive")
+    func fanOut() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        // More polls than an event loop's answers are held back while a commit wakes them.
+        let users = (0..<300).map { "fan-\($0)" }
+        var connections = [RawConnection]()
+        for user in users {
+            let since = try await Self.cursor(server, user: user)
+            let connection = try RawConnection(port: server.port)
+            connection.send(
+                "GET /v1/users/\(user)/feeds/in-app/updates?since=\(since)&timeout=30 HTTP/1.1\r\n"
+                    + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+            connections.append(connection)
+        }
+        try await Self.awaitOpenPolls(server, users.count)
+        let recipients = users.map { "\"\($0)\"" }.joined(separator: ",")
+        let body = #"{"recipients":[\#(recipients)],"blocks":[{"type":"text","content":"all"}]}"#
+        #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+        for (user, connection) in zip(users, connections) {
+            let answer = try #require(connection.readResponse(), "no answer for \(user)")
+            #expect(answer.head.hasPrefix("HTTP/1.1 200 OK"))
+            #expect(!answer.head.lowercased().contains("connection: close"))
+            let updates = try JSONDecoder().decode(UpdatesResponse.self, from: Data(answer.body))
+            #expect(updates.events.map { $0.message?.recipient } == [user])
+            #expect(updates.meta.unreadCount == 1)
+        }
+        try await Self.awaitOpenPolls(server, 0)
+    }
+
     @Test("SIGTERM answers every waiting poll with 200 and the server exits 0")
     func sigterm() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

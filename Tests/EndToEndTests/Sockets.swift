@@ -50,6 +50,28 @@ final class RawConnection {
         Array(text.utf8).withUnsafeBytes { Glibc.send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } >= 0
     }
 
+    /// Reads one response with a `Content-Length` body (nil if the peer closes or 10 s
+    /// pass first): its head and its body.
+    func readResponse() -> (head: String, body: [UInt8])? {
+        var data = [UInt8]()
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let separator = Array("\r\n\r\n".utf8)
+        while true {
+            if let end = data.firstRange(of: separator) {
+                let head = String(decoding: data[..<end.lowerBound], as: UTF8.self)
+                let length = head.lowercased().split(separator: "\r\n")
+                    .first { $0.hasPrefix("content-length:") }
+                    .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) }
+                if let length, data.count - end.upperBound >= length {
+                    return (head, Array(data[end.upperBound..<end.upperBound + length]))
+                }
+            }
+            let count = recv(fd, &buffer, buffer.count, 0)
+            if count <= 0 { return nil }
+            data += buffer[0..<count]
+        }
+    }
+
     /// Reads until the peer closes or 10 s pass; returns what arrived and whether it closed.
     func readToEnd() -> (String, Bool) {
         var data = [UInt8]()

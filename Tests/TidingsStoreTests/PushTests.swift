@@ -85,6 +85,24 @@ struct PushTests {
         #expect(CreatedUpdates.pushes([entry(bob, 2, 1, total: 1)], polled: [false]).isEmpty)
     }
 
+    @Test("a commit's pushes share its round, which runs what was left to its end once, in order")
+    func pushRound() {
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let entry = CreatedEntry(
+            feed: ann, feedID: 1, counts: FeedCounts(totalCount: 1, unreadCount: 1, unseenCount: 1),
+            entry: UpdateStream.Entry(position: 1, kind: .messageCreated, insertedAt: 0))
+        let round = PushRound()
+        let pushed = CreatedUpdates.pushes([entry], polled: [true], round: round).first as? CreatedUpdates
+        #expect(pushed?.round === round)
+        var ran = [Int]()
+        round.atEnd { ran.append(1) }
+        round.atEnd { ran.append(2) }
+        #expect(ran.isEmpty)
+        round.end()
+        round.end()
+        #expect(ran == [1, 2])
+    }
+
     @Test("creates sharing a commit push each polled feed all its entries and its counts at that commit")
     func groupCommitPush() async throws {
         let hub = UpdateHub(maxPollsPerUser: 4, maxPolls: 10)

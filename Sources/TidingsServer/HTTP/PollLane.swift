@@ -118,7 +118,7 @@ extension PollLane {
                 return
             }
             if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
-                answers.push(batch, of: poll.ticket, to: found)
+                answers.push(batch, of: poll.ticket, to: found, in: created.round)
                 return
             }
             let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)

@@ -20,16 +20,44 @@ final class PushedAnswers: Sendable {
     private let allocator = ByteBufferAllocator()
     /// Answers not yet handed over, and whether a task to hand them over is scheduled.
     private let queue = Mutex<(items: [Item], scheduled: Bool)>(([], false))
+    /// Answers of a commit's round still being woken (`PushRound`), queued at its end.
+    /// Only the notifying thread takes this lock, so the loop never contends for it.
+    private let held = Mutex<[Item]>([])
 
     init(eventLoop: any EventLoop, hub: UpdateHub) {
         self.eventLoop = eventLoop
         self.hub = hub
     }
 
-    /// Queues a woken poll's batch; `found` runs on the loop with its answer.
-    func push(_ batch: UpdatesBatch, of ticket: UpdateHub.Ticket, to found: @escaping Found) {
+    /// Queues a woken poll's batch; `found` runs on the loop with its answer. Within a
+    /// round, the batch waits for the round's end with the others bound for this loop.
+    func push(_ batch: UpdatesBatch, of ticket: UpdateHub.Ticket, to found: @escaping Found, in round: PushRound?) {
+        let item = Item(ticket: ticket, batch: batch, found: found)
+        guard let round else { return enqueue(CollectionOfOne(item)) }
+        let (first, full) = held.withLock { held in
+            held.append(item)
+            return (held.count == 1, held.count >= Self.heldAtMost)
+        }
+        if first { round.atEnd { self.releaseHeld() } }
+        if full { releaseHeld() }
+    }
+
+    /// Most answers held back in a round: the loop starts on the first ones while the
+    /// round goes on.
+    private static let heldAtMost = 128
+
+    private func releaseHeld() {
+        let items = held.withLock { held in
+            var taken = [Item]()
+            swap(&taken, &held)
+            return taken
+        }
+        if !items.isEmpty { enqueue(items) }
+    }
+
+    private func enqueue(_ items: some Collection<Item>) {
         let schedule = queue.withLock { queue in
-            queue.items.append(Item(ticket: ticket, batch: batch, found: found))
+            queue.items.append(contentsOf: items)
             defer { queue.scheduled = true }
             return !queue.scheduled
         }
