@@ -1,4 +1,5 @@
 import GRDB
+import Synchronization
 import TidingsCore
 
 /// The Tidings database: one SQLite file in WAL mode behind GRDB's `DatabasePool`, so
@@ -12,6 +13,8 @@ public final class AppDatabase: Sendable {
     let onTransaction: @Sendable (String, Duration) -> Void
     /// Creates waiting to share a write transaction.
     let creates = CreateGroups()
+    /// Transactions of `write` and `writeHere` queued for the writer or running on it.
+    let writesInFlight = Atomic<Int>(0)
     /// Copies the WAL back beside the writer. It holds the pool (`attach`), so the
     /// connections whose WAL hook points to it close before it goes.
     let checkpointer: Checkpointer
@@ -97,26 +100,51 @@ public final class AppDatabase: Sendable {
     ) async throws -> T {
         let start = ContinuousClock.now
         let hub = self.hub
+        writesInFlight.add(1, ordering: .relaxed)
+        defer { writesInFlight.subtract(1, ordering: .relaxed) }
         let value = try await pool.write { db in
             let (value, changes) = try body(db)
-            if let hub, !changes.isEmpty {
-                // Right after the commit, on the writer's queue: waiting polls are woken one
-                // hop sooner than from the task that awaits this write, and in commit order.
-                // The pushes are built there too, out of the write transaction.
-                db.afterNextTransaction { _ in
-                    if !changes.feeds.isEmpty { hub.notify(changes.feeds) }
-                    guard !changes.created.isEmpty else { return }
-                    let round = PushRound()
-                    hub.notify(changes.created.map(\.feed)) { polled in
-                        CreatedUpdates.pushes(changes.created, polled: polled, round: round)
-                    }
-                    round.end()
-                }
-            }
+            Self.wakeAfterCommit(changes, hub: hub, db: db)
             return value
         }
         onTransaction(String(operation.prefix { $0 != "(" }), ContinuousClock.now - start)
         return value
+    }
+
+    /// `write`, run on the calling thread: GRDB's synchronous write runs the transaction
+    /// right there when the writer's queue is free, with no other thread to wake. It blocks
+    /// the caller until the queue is free, so it is only for a write that finds no other
+    /// queued or running (`writesInFlight`), and never for long ones.
+    func writeHere<T: Sendable>(
+        _ operation: String, _ body: @escaping @Sendable (Database) throws -> (T, Changes)
+    ) throws -> T {
+        let start = ContinuousClock.now
+        let hub = self.hub
+        writesInFlight.add(1, ordering: .relaxed)
+        defer { writesInFlight.subtract(1, ordering: .relaxed) }
+        let value = try pool.write { db in
+            let (value, changes) = try body(db)
+            Self.wakeAfterCommit(changes, hub: hub, db: db)
+            return value
+        }
+        onTransaction(operation, ContinuousClock.now - start)
+        return value
+    }
+
+    /// Right after the commit, on the writer's queue: waiting polls are woken one hop sooner
+    /// than from whoever awaits the write, and in commit order. The pushes are built there
+    /// too, out of the write transaction.
+    private static func wakeAfterCommit(_ changes: Changes, hub: UpdateHub?, db: Database) {
+        guard let hub, !changes.isEmpty else { return }
+        db.afterNextTransaction { _ in
+            if !changes.feeds.isEmpty { hub.notify(changes.feeds) }
+            guard !changes.created.isEmpty else { return }
+            let round = PushRound()
+            hub.notify(changes.created.map(\.feed)) { polled in
+                CreatedUpdates.pushes(changes.created, polled: polled, round: round)
+            }
+            round.end()
+        }
     }
 
     /// Checks that the database answers a query (readiness).

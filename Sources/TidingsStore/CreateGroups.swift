@@ -31,6 +31,25 @@ final class CreateGroups: Sendable {
         }
     }
 
+    /// Takes the writer's turn for one create if no other create is queued or running: the
+    /// caller writes it itself, then calls `finishLead`.
+    func tryLead() -> Bool {
+        state.withLock { state in
+            guard !state.running, state.queue.isEmpty else { return false }
+            state.running = true
+            return true
+        }
+    }
+
+    /// Ends a turn taken by `tryLead`; true when creates queued meanwhile and the caller
+    /// must start the group runner for them.
+    func finishLead() -> Bool {
+        state.withLock { state in
+            if state.queue.isEmpty { state.running = false }
+            return state.running
+        }
+    }
+
     /// How many of the queued creates (their recipient counts, oldest first) go in the next
     /// group: at least one, then as many as fit both limits.
     static func groupSize(_ recipientCounts: [Int]) -> Int {

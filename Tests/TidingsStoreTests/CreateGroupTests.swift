@@ -41,6 +41,34 @@ struct CreateGroupTests {
         #expect(try await BulkWalkTests.countersAreExact(database))
     }
 
+    @Test("a create leads only with nothing queued or running; what queues behind it gets the runner")
+    func leadThenRunner() async throws {
+        let groups = CreateGroups()
+        #expect(groups.tryLead())
+        #expect(!groups.tryLead(), "one writer's turn at a time")
+        #expect(!groups.finishLead(), "nothing queued: no runner")
+        #expect(groups.tryLead())
+        // A create queued during a lead starts no runner itself; the lead's end must.
+        let (queued, queuedNow) = AsyncStream.makeStream(of: Bool.self)
+        let answer = Task {
+            try await withCheckedThrowingContinuation { continuation in
+                let request = CreateGroups.Request(
+                    new: newMessages(["ann"]), idempotency: nil, now: .now(), continuation: continuation)
+                queuedNow.yield(groups.enqueue(request))
+            }
+        }
+        var iterator = queued.makeAsyncIterator()
+        #expect(await iterator.next() == false)
+        #expect(groups.finishLead())
+        #expect(!groups.tryLead(), "the runner holds the turn until the queue is empty")
+        let group = try #require(groups.nextGroup())
+        #expect(group.map(\.new.recipients) == [["ann"]])
+        group[0].continuation.resume(returning: .created(body: []))
+        _ = try await answer.value
+        #expect(groups.nextGroup() == nil)
+        #expect(groups.tryLead())
+    }
+
     @Test("a group stops at 64 creates or 2,000 recipients, and a larger create goes alone")
     func groupLimits() {
         #expect(CreateGroups.groupSize([]) == 0)
