@@ -162,7 +162,10 @@ public final class UpdateHub: Sendable {
         }
         guard !woken.isEmpty else { return }
         let pushes = makePushes(polled)
-        for (waiter, index) in woken { waiter.resume(.woken, push: pushes.isEmpty ? nil : pushes[index]) }
+        // By index: iterating the pairs copied each waiter out (a retain and a release per poll).
+        for position in woken.indices {
+            woken[position].0.resume(.woken, push: pushes.isEmpty ? nil : pushes[woken[position].1])
+        }
     }
 
     /// Which of `feeds` have polls open now: the per-feed index that `notify` reads, as

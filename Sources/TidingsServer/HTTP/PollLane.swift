@@ -101,43 +101,14 @@ enum WokenAnswer: Sendable {
     }
 }
 
-extension PollLane {
-    /// Attaches a parked poll to the hub. A wake-up that carries the waking commit's
-    /// created entries is answered from them, queued with the other answers for the same
-    /// event loop (`answers`); any other wake-up starts a re-read, from the signalling
-    /// thread. What either finds goes to `found`, other outcomes to `signalled`, both on the
-    /// loop of `answers`.
-    func wait(
-        _ poll: ParkedPoll, answers: PushedAnswers,
-        found: @escaping @Sendable (WokenAnswer) -> Void, signalled: @escaping @Sendable (UpdateHub.Outcome) -> Void
-    ) {
-        let rereads = self.rereads
-        hub.wait(poll.ticket) { outcome, push in
-            guard outcome == .woken else {
-                answers.eventLoop.execute { signalled(outcome) }
-                return
-            }
-            if let created = push as? CreatedUpdates, let batch = created.answer(since: poll.since, limit: poll.limit) {
-                answers.push(batch, of: poll.ticket, to: found, in: created.round)
-                return
-            }
-            let request = AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit)
-            rereads.enqueue(request, of: poll.ticket, on: answers.eventLoop, deliver: found)
-        }
-    }
-}
-
 /// Re-reads the stream for woken polls, many in one read transaction: the polls one
 /// commit wakes are queued together while the previous read runs. The answers' JSON is
 /// written on the reader's thread, and each event loop gets its polls' results in one
 /// task, not one task per poll.
 final class StreamRereads: Sendable {
-    typealias Delivery = @Sendable (WokenAnswer) -> Void
     private struct Waiting {
-        var ticket: UpdateHub.Ticket
         var request: AppDatabase.UpdatesRequest
-        var eventLoop: any EventLoop
-        var deliver: Delivery
+        var waiter: ParkedWaiter
     }
     private let database: AppDatabase
     private let hub: UpdateHub
@@ -151,14 +122,11 @@ final class StreamRereads: Sendable {
         self.hub = hub
     }
 
-    /// Queues a read for the poll of `ticket`; `deliver` runs on `eventLoop` with what it
-    /// found, and an `.events` answer comes with the ticket released.
-    func enqueue(
-        _ request: AppDatabase.UpdatesRequest, of ticket: UpdateHub.Ticket, on eventLoop: any EventLoop,
-        deliver: @escaping Delivery
-    ) {
+    /// Queues a read for a parked poll; what it finds reaches the waiter on the poll's event
+    /// loop, and an `.events` answer comes with the poll's ticket released.
+    func enqueue(_ request: AppDatabase.UpdatesRequest, of waiter: ParkedWaiter) {
         let start = queue.withLock { queue in
-            queue.waiting.append(Waiting(ticket: ticket, request: request, eventLoop: eventLoop, deliver: deliver))
+            queue.waiting.append(Waiting(request: request, waiter: waiter))
             guard !queue.draining else { return false }
             queue.draining = true
             return true
@@ -197,14 +165,15 @@ final class StreamRereads: Sendable {
     /// Releases the slots of the polls answered with events, then hands each event loop
     /// its polls' results in one task.
     private func deliver(_ results: Zip2Sequence<[Waiting], [WokenAnswer]>) {
-        hub.release(results.compactMap { waiting, reread in reread.isEvents ? waiting.ticket : nil })
-        var byLoop: [ObjectIdentifier: (any EventLoop, [(Delivery, WokenAnswer)])] = [:]
+        hub.release(results.compactMap { waiting, reread in reread.isEvents ? waiting.waiter.poll.ticket : nil })
+        var byLoop: [ObjectIdentifier: (any EventLoop, [(ParkedWaiter, WokenAnswer)])] = [:]
         for (waiting, reread) in results {
-            byLoop[ObjectIdentifier(waiting.eventLoop), default: (waiting.eventLoop, [])].1.append((waiting.deliver, reread))
+            let eventLoop = waiting.waiter.answers.eventLoop
+            byLoop[ObjectIdentifier(eventLoop), default: (eventLoop, [])].1.append((waiting.waiter, reread))
         }
         for (eventLoop, deliveries) in byLoop.values {
             eventLoop.execute {
-                for (deliver, reread) in deliveries { deliver(reread) }
+                for (waiter, reread) in deliveries { waiter.found(reread) }
             }
         }
     }

@@ -181,21 +181,21 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         wait(poll, channel: channel)
     }
 
-    /// Attaches the parked poll to the hub (see `PollLane.wait`); it stays parked while
+    /// Attaches the parked poll to the hub (see `ParkedWaiter`); it stays parked while
     /// the answer to a wake-up is found.
     private func wait(_ poll: ParkedPoll, channel: Channel) {
-        let handler = NIOLoopBound(self, eventLoop: channel.eventLoop)
-        lane.wait(
-            poll, answers: pushed ?? lane.pushed.answers(for: channel.eventLoop),
-            found: { handler.value.found($0, channel: channel) },
-            signalled: { handler.value.signalled($0, channel: channel) })
+        ParkedWaiter(
+            poll, answers: pushed ?? lane.pushed.answers(for: channel.eventLoop), rereads: lane.rereads, handler: self,
+            channel: channel
+        ).attach(to: lane.hub)
     }
 
-    private func signalled(_ outcome: UpdateHub.Outcome, channel: Channel) {
+    /// How a parked poll's wait ended, when not by a wake-up (see `ParkedWaiter`).
+    func signalled(_ outcome: UpdateHub.Outcome, channel: Channel) {
         guard case .parked(let poll) = state else { return }
         switch outcome {
         case .woken:
-            break  // answered through `found`, see `PollLane.wait`
+            break  // answered through `found`, see `ParkedWaiter`
         case .timedOut, .shutdown:
             lane.hub.release(poll.ticket)
             state = .running
@@ -210,7 +210,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// After a wake-up (a re-read, or what the waking commit pushed): events answer the
     /// poll, none parks it again (the ticket stayed registered, so nothing committed
     /// meanwhile is missed).
-    private func found(_ found: WokenAnswer, channel: Channel) {
+    func found(_ found: WokenAnswer, channel: Channel) {
         guard case .parked(let poll) = state else { return }  // the client went away
         switch found {
         case .nothing(let batch):

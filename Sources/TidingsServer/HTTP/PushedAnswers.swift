@@ -8,11 +8,9 @@ import TidingsStore
 /// from the writer's thread, and the loop releases their hub slots at once, then renders
 /// and writes them in one go. An `.events` answer reaches its poll with its slot released.
 final class PushedAnswers: Sendable {
-    typealias Found = @Sendable (WokenAnswer) -> Void
     private struct Item {
-        var ticket: UpdateHub.Ticket
+        var waiter: ParkedWaiter
         var batch: UpdatesBatch
-        var found: Found
     }
 
     let eventLoop: any EventLoop
@@ -29,10 +27,10 @@ final class PushedAnswers: Sendable {
         self.hub = hub
     }
 
-    /// Queues a woken poll's batch; `found` runs on the loop with its answer. Within a
-    /// round, the batch waits for the round's end with the others bound for this loop.
-    func push(_ batch: UpdatesBatch, of ticket: UpdateHub.Ticket, to found: @escaping Found, in round: PushRound?) {
-        let item = Item(ticket: ticket, batch: batch, found: found)
+    /// Queues a woken poll's batch; the waiter gets its answer on the loop. Within a round,
+    /// the batch waits for the round's end with the others bound for this loop.
+    func push(_ batch: UpdatesBatch, of waiter: ParkedWaiter, in round: PushRound?) {
+        let item = Item(waiter: waiter, batch: batch)
         guard let round else { return enqueue(CollectionOfOne(item)) }
         let (first, full) = held.withLock { held in
             held.append(item)
@@ -77,9 +75,9 @@ final class PushedAnswers: Sendable {
         // lookup of type metadata per element.
         var answered = [UpdateHub.Ticket]()
         answered.reserveCapacity(items.count)
-        for index in items.indices where !items[index].batch.isEmpty { answered.append(items[index].ticket) }
+        for index in items.indices where !items[index].batch.isEmpty { answered.append(items[index].waiter.poll.ticket) }
         hub.release(answered)
-        for item in items { item.found(WokenAnswer(item.batch, allocator: allocator)) }
+        for item in items { item.waiter.found(WokenAnswer(item.batch, allocator: allocator)) }
     }
 
     /// One per event loop of a group, looked up once per connection.
