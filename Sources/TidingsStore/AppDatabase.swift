@@ -114,7 +114,8 @@ public final class AppDatabase: Sendable {
     /// `write`, run on the calling thread: GRDB's synchronous write runs the transaction
     /// right there when the writer's queue is free, with no other thread to wake. It blocks
     /// the caller until the queue is free, so it is only for a write that finds no other
-    /// queued or running (`writesInFlight`), and never for long ones.
+    /// queued or running (`writesInFlight`): the caller's thread then spends the transaction's
+    /// own time on it, which the writer's thread would have spent, and waits for nothing else.
     func writeHere<T: Sendable>(
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> (T, Changes)
     ) throws -> T {
