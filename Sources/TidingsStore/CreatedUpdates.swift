@@ -28,9 +28,9 @@ public final class CreatedUpdates: Sendable {
     let entries: [UpdateStream.Entry]
     let counts: FeedCounts
     /// The commit's round of wake-ups: what its woken polls hand off can wait for its end.
-    public let round: PushRound?
+    public let round: PushRound
 
-    init(feed: FeedKey, entries: [UpdateStream.Entry], counts: FeedCounts, round: PushRound? = nil) {
+    init(feed: FeedKey, entries: [UpdateStream.Entry], counts: FeedCounts, round: PushRound) {
         self.feed = feed
         self.entries = entries
         self.counts = counts
@@ -54,7 +54,7 @@ public final class CreatedUpdates: Sendable {
     /// transaction on that feed and the feed's counts at the commit (those after the feed's
     /// last entry, as the commit's creates ran in position order and nothing else in it
     /// changes counters); `nil` for the others. Empty when no feed is polled.
-    static func pushes(_ created: [CreatedEntry], polled: [Bool], round: PushRound? = nil) -> [(any Sendable)?] {
+    static func pushes(_ created: [CreatedEntry], polled: [Bool], round: PushRound) -> [(any Sendable)?] {
         guard !created.isEmpty else { return [] }
         var pushes = [(any Sendable)?](repeating: nil, count: created.count)
         // Nearly always one entry per feed. A feed with more (creates of one group commit)

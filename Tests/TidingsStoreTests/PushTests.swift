@@ -72,7 +72,8 @@ struct PushTests {
             entry(ann, 1, 20, total: 6), entry(bob, 2, 21, total: 3), entry(cid, 3, 22, total: 1),
             entry(ann, 1, 19, total: 5),
         ]
-        let pushes = CreatedUpdates.pushes(created, polled: created.map { $0.feed != bob }).map { $0 as? CreatedUpdates }
+        let pushes = CreatedUpdates.pushes(created, polled: created.map { $0.feed != bob }, round: PushRound())
+            .map { $0 as? CreatedUpdates }
         #expect(pushes.count == 4)
         #expect(pushes[1] == nil)
         for push in [pushes[0], pushes[3]] {
@@ -82,7 +83,7 @@ struct PushTests {
         #expect(pushes[0] === pushes[3])
         #expect(pushes[2]?.entries.map(\.position) == [22])
         #expect(pushes[2]?.counts == FeedCounts(totalCount: 1, unreadCount: 1, unseenCount: 1))
-        #expect(CreatedUpdates.pushes([entry(bob, 2, 1, total: 1)], polled: [false]).isEmpty)
+        #expect(CreatedUpdates.pushes([entry(bob, 2, 1, total: 1)], polled: [false], round: PushRound()).isEmpty)
     }
 
     @Test("a commit's pushes share its round, which runs what was left to its end once, in order")
@@ -138,7 +139,8 @@ struct PushTests {
             UpdateStream.Entry(position: Int64(position), kind: .messageCreated, insertedAt: 0)
         }
         let pushed = CreatedUpdates(
-            feed: feed, entries: entries, counts: FeedCounts(totalCount: 2, unreadCount: 2, unseenCount: 2))
+            feed: feed, entries: entries, counts: FeedCounts(totalCount: 2, unreadCount: 2, unseenCount: 2),
+            round: PushRound())
         #expect(pushed.answer(since: 9, limit: 100)?.entries.map(\.position) == [10, 12])
         #expect(pushed.answer(since: 9, limit: 100)?.position == 12)
         #expect(pushed.answer(since: 10, limit: 100)?.entries.map(\.position) == [12])

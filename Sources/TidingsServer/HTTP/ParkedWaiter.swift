@@ -44,7 +44,7 @@ final class ParkedWaiter: Sendable {
             answers.push(batch, of: self, in: created.round)
             return
         }
-        rereads.enqueue(AppDatabase.UpdatesRequest(feed: poll.ticket.feed, since: poll.since, limit: poll.limit), of: self)
+        rereads.enqueue(self)
     }
 
     /// What a wake-up found for the poll, on its event loop.

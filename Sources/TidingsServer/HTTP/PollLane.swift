@@ -106,13 +106,9 @@ enum WokenAnswer: Sendable {
 /// written on the reader's thread, and each event loop gets its polls' results in one
 /// task, not one task per poll.
 final class StreamRereads: Sendable {
-    private struct Waiting {
-        var request: AppDatabase.UpdatesRequest
-        var waiter: ParkedWaiter
-    }
     private let database: AppDatabase
     private let hub: UpdateHub
-    private let queue = Mutex<(waiting: [Waiting], draining: Bool)>(([], false))
+    private let queue = Mutex<(waiting: [ParkedWaiter], draining: Bool)>(([], false))
     private let allocator = ByteBufferAllocator()
     /// Most reads in one transaction, so one snapshot is never held long.
     static let maxPerRead = 500
@@ -124,9 +120,9 @@ final class StreamRereads: Sendable {
 
     /// Queues a read for a parked poll; what it finds reaches the waiter on the poll's event
     /// loop, and an `.events` answer comes with the poll's ticket released.
-    func enqueue(_ request: AppDatabase.UpdatesRequest, of waiter: ParkedWaiter) {
+    func enqueue(_ waiter: ParkedWaiter) {
         let start = queue.withLock { queue in
-            queue.waiting.append(Waiting(request: request, waiter: waiter))
+            queue.waiting.append(waiter)
             guard !queue.draining else { return false }
             queue.draining = true
             return true
@@ -144,7 +140,10 @@ final class StreamRereads: Sendable {
             return taken
         }
         if waiting.isEmpty { return }
-        database.updates(waiting.map(\.request)) { results in
+        let requests = waiting.map { waiter in
+            AppDatabase.UpdatesRequest(feed: waiter.poll.ticket.feed, since: waiter.poll.since, limit: waiter.poll.limit)
+        }
+        database.updates(requests) { results in
             let answers: [WokenAnswer]
             switch results {
             case .success(let results):
@@ -164,12 +163,12 @@ final class StreamRereads: Sendable {
 
     /// Releases the slots of the polls answered with events, then hands each event loop
     /// its polls' results in one task.
-    private func deliver(_ results: Zip2Sequence<[Waiting], [WokenAnswer]>) {
-        hub.release(results.compactMap { waiting, reread in reread.isEvents ? waiting.waiter.poll.ticket : nil })
+    private func deliver(_ results: Zip2Sequence<[ParkedWaiter], [WokenAnswer]>) {
+        hub.release(results.compactMap { waiter, reread in reread.isEvents ? waiter.poll.ticket : nil })
         var byLoop: [ObjectIdentifier: (any EventLoop, [(ParkedWaiter, WokenAnswer)])] = [:]
-        for (waiting, reread) in results {
-            let eventLoop = waiting.waiter.answers.eventLoop
-            byLoop[ObjectIdentifier(eventLoop), default: (eventLoop, [])].1.append((waiting.waiter, reread))
+        for (waiter, reread) in results {
+            let eventLoop = waiter.answers.eventLoop
+            byLoop[ObjectIdentifier(eventLoop), default: (eventLoop, [])].1.append((waiter, reread))
         }
         for (eventLoop, deliveries) in byLoop.values {
             eventLoop.execute {

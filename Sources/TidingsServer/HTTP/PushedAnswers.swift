@@ -27,11 +27,10 @@ final class PushedAnswers: Sendable {
         self.hub = hub
     }
 
-    /// Queues a woken poll's batch; the waiter gets its answer on the loop. Within a round,
-    /// the batch waits for the round's end with the others bound for this loop.
-    func push(_ batch: UpdatesBatch, of waiter: ParkedWaiter, in round: PushRound?) {
+    /// Queues a woken poll's batch; the waiter gets its answer on the loop. The batch waits
+    /// for the end of the commit's round with the others bound for this loop.
+    func push(_ batch: UpdatesBatch, of waiter: ParkedWaiter, in round: PushRound) {
         let item = Item(waiter: waiter, batch: batch)
-        guard let round else { return enqueue(CollectionOfOne(item)) }
         let (first, full) = held.withLock { held in
             held.append(item)
             return (held.count == 1, held.count >= Self.heldAtMost)
@@ -44,16 +43,14 @@ final class PushedAnswers: Sendable {
     /// round goes on.
     private static let heldAtMost = 128
 
+    /// Moves what is held to the loop's queue and schedules a hand-over unless one is.
     private func releaseHeld() {
         let items = held.withLock { held in
             var taken = [Item]()
             swap(&taken, &held)
             return taken
         }
-        if !items.isEmpty { enqueue(items) }
-    }
-
-    private func enqueue(_ items: some Collection<Item>) {
+        guard !items.isEmpty else { return }
         let schedule = queue.withLock { queue in
             queue.items.append(contentsOf: items)
             defer { queue.scheduled = true }
