@@ -63,10 +63,10 @@ struct LongPollTests {
                 + "GET \(poll)&timeout=0 HTTP/1.1\r\n\(auth)Connection: close\r\n\r\n")
         let (text, closed) = connection.readToEnd()
         #expect(closed)
-        let responses = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
+        let responses = RawConnection.answers(in: text)
         #expect(responses.count == 3)
-        #expect(responses.allSatisfy { $0.hasPrefix("200 OK") })
-        let bodies = responses.map { $0.components(separatedBy: "\r\n\r\n").last ?? "" }
+        #expect(responses.allSatisfy { $0.head.hasPrefix("200 OK") })
+        let bodies = responses.map(\.body)
         guard bodies.count == 3 else { return }
         let timedOut = try JSONDecoder().decode(UpdatesResponse.self, from: Data(bodies[0].utf8))
         #expect(timedOut.events.isEmpty && timedOut.cursor == since)
@@ -85,8 +85,7 @@ struct LongPollTests {
                 + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\n"
                 + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
         let (text, closed) = connection.readToEnd()
-        let heads = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
-            .map { $0.components(separatedBy: "\r\n\r\n")[0] }
+        let heads = RawConnection.answers(in: text).map(\.head)
         #expect(heads.count == 2)
         #expect(heads.first?.lowercased().contains("connection: close") == false)
         #expect(heads.last?.hasPrefix("200 OK") == true)
@@ -109,14 +108,13 @@ struct LongPollTests {
                 + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n"
                 + "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n")
         let (text, closed) = connection.readToEnd()
-        let answers = text.components(separatedBy: "HTTP/1.1 ").dropFirst()
-            .map { $0.components(separatedBy: "\r\n\r\n") }
+        let answers = RawConnection.answers(in: text)
         #expect(answers.count == 3)
         guard answers.count == 3 else { return }
-        #expect(answers[1][0].hasPrefix("200 OK") && !answers[1][0].lowercased().contains("connection: close"))
-        let updates = try JSONDecoder().decode(UpdatesResponse.self, from: Data(answers[1][1].utf8))
+        #expect(answers[1].head.hasPrefix("200 OK") && !answers[1].head.lowercased().contains("connection: close"))
+        let updates = try JSONDecoder().decode(UpdatesResponse.self, from: Data(answers[1].body.utf8))
         #expect(updates.events.count == 1)
-        #expect(answers[2].last == #"{"status":"ok"}"#)
+        #expect(answers[2].body == #"{"status":"ok"}"#)
         #expect(closed)
     }
 

@@ -54,7 +54,6 @@ final class RawConnection {
     /// pass first): its head and its body.
     func readResponse() -> (head: String, body: [UInt8])? {
         var data = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
         let separator = Array("\r\n\r\n".utf8)
         while true {
             if let end = data.firstRange(of: separator) {
@@ -66,21 +65,33 @@ final class RawConnection {
                     return (head, Array(data[end.upperBound..<end.upperBound + length]))
                 }
             }
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count <= 0 { return nil }
-            data += buffer[0..<count]
+            if receive(into: &data) <= 0 { return nil }
         }
     }
 
     /// Reads until the peer closes or 10 s pass; returns what arrived and whether it closed.
     func readToEnd() -> (String, Bool) {
         var data = [UInt8]()
-        var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let count = recv(fd, &buffer, buffer.count, 0)
-            if count == 0 { return (String(decoding: data, as: UTF8.self), true) }
-            if count < 0 { return (String(decoding: data, as: UTF8.self), false) }
-            data += buffer[0..<count]
+            let count = receive(into: &data)
+            if count <= 0 { return (String(decoding: data, as: UTF8.self), count == 0) }
+        }
+    }
+
+    /// One `recv` appended to `data`: the bytes read, 0 once the peer closed, -1 on timeout.
+    private func receive(into data: inout [UInt8]) -> Int {
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = recv(fd, &buffer, buffer.count, 0)
+        if count > 0 { data += buffer[0..<count] }
+        return count
+    }
+
+    /// The HTTP/1.1 answers in what `readToEnd` returned, in order: each one's head (from its
+    /// status code on) and what follows the head's blank line.
+    static func answers(in text: String) -> [(head: String, body: String)] {
+        text.components(separatedBy: "HTTP/1.1 ").dropFirst().map { answer in
+            guard let blank = answer.range(of: "\r\n\r\n") else { return (answer, "") }
+            return (String(answer[..<blank.lowerBound]), String(answer[blank.upperBound...]))
         }
     }
 }
