@@ -111,6 +111,7 @@ let package = Package(
             dependencies: [
                 "TidingsServer", "TidingsTokens", "TestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
             ]
         ),
         .testTarget(

@@ -126,13 +126,16 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         let requestTimeout = self.requestTimeout
         let idleTimeout = self.idleTimeout
         let logger = self.logger
+        let wheels = DeadlineWheel.Loops()
         return { channel in
             channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
                 try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
                 try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
-                let deadline = RequestDeadlineHandler(requestTimeout: requestTimeout, idleTimeout: idleTimeout)
+                let deadline = RequestDeadlineHandler(
+                    requestTimeout: requestTimeout, idleTimeout: idleTimeout,
+                    wheel: wheels.wheel(for: channel.eventLoop))
                 try pipeline.addHandler(deadline)
                 let promise = channel.eventLoop.makePromise(of: HTTP1Channel.Value.self)
                 try pipeline.addHandler(

@@ -238,7 +238,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         socket.writeAndFlush(NIOAny(answer.bytes), promise: nil)
-        deadline.responseEnded(on: channel)
+        deadline.responseEnded()
         responseWritten(context: context)
     }
 

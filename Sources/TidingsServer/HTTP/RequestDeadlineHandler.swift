@@ -7,10 +7,10 @@ import NIOHTTPTypes
 /// which no request has started is closed after the idle timeout. A long poll whose
 /// request was read keeps its connection.
 ///
-/// The deadline moves on every request and response, so it is kept lazily: moving it is a
-/// clock read, and a wake-up scheduled for the old deadline re-checks and schedules itself
-/// again. Nothing is ever cancelled, because NIO cancels a scheduled task by searching all
-/// of its loop's timers, which with ten thousand connections cost more than the request.
+/// The deadline moves on every request and response, so it is kept lazily: moving it later
+/// is a clock read, and when the handler's bucket of the loop's `DeadlineWheel` ends, the
+/// handler re-checks and moves to a later bucket. A connection that closes leaves the
+/// wheel at once.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -19,30 +19,34 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let requestTimeout: TimeAmount
     private let idleTimeout: TimeAmount
+    private let wheel: DeadlineWheel
     /// When the connection is closed if nothing happens first; `nil` while a request is
     /// being answered (or after the connection closed).
     private var due: NIODeadline?
     /// When the current request must be read whole.
     private var requestDue = NIODeadline.distantFuture
     private var readingRequest = false
-    /// The earliest wake-up scheduled, if any.
-    private var wakeUp: NIODeadline?
-    /// The channel, for the scheduled wake-ups, until it closes. Not a `weak` reference: that
-    /// gives the channel a side table, and every retain and release of it (several per poll
-    /// answer) then takes Swift's slow path through one more cache line.
-    private var target: NIOLoopBoundBox<Channel?>?
+    /// The wheel's bucket this handler waits in, if any.
+    private var bucket: Int64?
+    /// This handler's context while it is in the pipeline: what a passed deadline closes.
+    /// Not a `weak` reference to the channel: that gives the channel a side table, and every
+    /// retain and release of it (several per poll answer) then takes Swift's slow path.
+    private var context: ChannelHandlerContext?
 
-    init(requestTimeout: TimeAmount, idleTimeout: TimeAmount) {
+    /// `wheel` is the one of the connection's event loop.
+    init(requestTimeout: TimeAmount, idleTimeout: TimeAmount, wheel: DeadlineWheel) {
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
+        self.wheel = wheel
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { responseEnded(on: context.channel) }
+        self.context = context
+        if context.channel.isActive { responseEnded() }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        responseEnded(on: context.channel)
+        responseEnded()
         context.fireChannelActive()
     }
 
@@ -62,53 +66,51 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { responseEnded(on: context.channel) }
+        if case .end = unwrapOutboundIn(data) { responseEnded() }
         context.write(data, promise: promise)
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         due = nil
-        target?.value = nil
+        leaveWheel()
         context.fireChannelInactive()
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        target?.value = nil
+        leaveWheel()
+        self.context = nil
     }
 
     /// Starts the clock for the next request: called for each response that ends, also by
     /// the poll lane for the answers it writes past this handler.
-    func responseEnded(on channel: Channel) {
+    func responseEnded() {
         let now = NIODeadline.now()
         requestDue = now + requestTimeout
         let next = readingRequest ? requestDue : min(requestDue, now + idleTimeout)
         due = next
-        if let wakeUp, wakeUp <= next { return }
-        schedule(at: next, channel: channel)
-    }
-
-    private func schedule(at deadline: NIODeadline, channel: Channel) {
-        wakeUp = deadline
-        // The task holds the channel through `target`, emptied when the connection closes, so
-        // a closed connection is not kept until then.
-        let target = self.target ?? NIOLoopBoundBox(channel, eventLoop: channel.eventLoop)
-        self.target = target
-        channel.eventLoop.scheduleTask(deadline: deadline) {
-            guard let channel = target.value,
-                let handler = try? channel.pipeline.syncOperations.handler(type: Self.self)
-            else { return }
-            handler.woke(at: deadline, channel: channel)
+        guard context != nil else { return }
+        if let bucket {
+            if bucket <= DeadlineWheel.bucket(of: next) { return }  // that bucket re-checks
+            wheel.remove(self, from: bucket)
         }
+        bucket = wheel.add(self, dueBy: next)
     }
 
-    private func woke(at deadline: NIODeadline, channel: Channel) {
-        guard wakeUp == deadline else { return }  // a later wake-up of its own is pending
-        wakeUp = nil
-        guard let due else { return }
+    /// The end of this handler's bucket, which it has left: closes the connection if its
+    /// deadline passed, or waits in the bucket of the deadline it has now.
+    func bucketReached() {
+        bucket = nil
+        guard let due, let context else { return }
         if due <= .now() {
-            channel.close(promise: nil)
+            context.close(promise: nil)
         } else {
-            schedule(at: due, channel: channel)
+            bucket = wheel.add(self, dueBy: due)
         }
+    }
+
+    private func leaveWheel() {
+        guard let bucket else { return }
+        wheel.remove(self, from: bucket)
+        self.bucket = nil
     }
 }
