@@ -18,9 +18,10 @@ final class PushedAnswers: Sendable {
     private let allocator = ByteBufferAllocator()
     /// Answers not yet handed over, and whether a task to hand them over is scheduled.
     private let queue = Mutex<(items: [Item], scheduled: Bool)>(([], false))
-    /// Answers of a commit's round still being woken (`PushRound`), queued at its end.
-    /// Only the notifying thread takes this lock, so the loop never contends for it.
-    private let held = Mutex<[Item]>([])
+    /// Answers of a commit's round still being woken (`PushRound`), queued at its end or a
+    /// piece at a time, and whether a piece of the round has been queued yet. Only the
+    /// notifying thread takes this lock, so the loop never contends for it.
+    private let held = Mutex<(items: [Item], started: Bool)>(([], false))
 
     init(eventLoop: any EventLoop, hub: UpdateHub) {
         self.eventLoop = eventLoop
@@ -32,22 +33,27 @@ final class PushedAnswers: Sendable {
     func push(_ batch: UpdatesBatch, of waiter: ParkedWaiter, in round: PushRound) {
         let item = Item(waiter: waiter, batch: batch)
         let (first, full) = held.withLock { held in
-            held.append(item)
-            return (held.count == 1, held.count >= Self.heldAtMost)
+            held.items.append(item)
+            let piece = held.started ? Self.piece : Self.firstPiece
+            return (held.items.count == 1, held.items.count >= piece)
         }
-        if first { round.atEnd { self.releaseHeld() } }
-        if full { releaseHeld() }
+        if first { round.atEnd { self.releaseHeld(endingRound: true) } }
+        if full { releaseHeld(endingRound: false) }
     }
 
     /// Most answers held back in a round: the loop starts on the first ones while the
     /// round goes on.
-    private static let heldAtMost = 128
+    private static let piece = 128
+    /// The first piece of a round is smaller: until it crosses, the loop (and the client
+    /// it answers) has nothing to do.
+    private static let firstPiece = 16
 
     /// Moves what is held to the loop's queue and schedules a hand-over unless one is.
-    private func releaseHeld() {
+    private func releaseHeld(endingRound: Bool) {
         let items = held.withLock { held in
             var taken = [Item]()
-            swap(&taken, &held)
+            swap(&taken, &held.items)
+            held.started = !endingRound
             return taken
         }
         guard !items.isEmpty else { return }
