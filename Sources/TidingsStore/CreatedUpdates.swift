@@ -88,9 +88,9 @@ public final class CreatedUpdates: Sendable {
 
 /// The wake-ups of one commit's pushes (`UpdateHub.notify`), which all run on the thread
 /// that notifies, one after another. A woken poll's callback can leave work to the end of
-/// the round (`atEnd`): the answers bound for one event loop then cross to it in one
-/// piece, after the last wake-up, instead of one lock and one hand-over per poll while the
-/// loop is already writing the first ones.
+/// the round (`atEnd`): the answers bound for one event loop then cross to it in a few
+/// pieces, the last after the last wake-up, instead of one lock and one hand-over per poll
+/// while the loop is already writing the first ones.
 public final class PushRound: @unchecked Sendable {
     // Unchecked: touched only by the notifying thread, during `notify` and at `end`.
     private var endings: [() -> Void] = []

@@ -35,8 +35,9 @@ final class PushedAnswers: Sendable {
         let (first, full) = held.withLock { held in
             held.items.append(item)
             let piece = held.started ? Self.piece : Self.firstPiece
-            return (held.items.count == 1, held.items.count >= piece)
+            return (held.items.count == 1 && !held.started, held.items.count >= piece)
         }
+        // One ending per round, left by its first push: it releases what the last piece left.
         if first { round.atEnd { self.releaseHeld(endingRound: true) } }
         if full { releaseHeld(endingRound: false) }
     }
