@@ -126,7 +126,8 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         let requestTimeout = self.requestTimeout
         let idleTimeout = self.idleTimeout
         let logger = self.logger
-        let wheels = DeadlineWheel.Loops()
+        // Each loop's wheel is made on that loop, by its first connection, and used only there.
+        let wheels = PerEventLoop { NIOLoopBound(DeadlineWheel(eventLoop: $0), eventLoop: $0) }
         return { channel in
             channel.eventLoop.makeCompletedFuture {
                 let pipeline = channel.pipeline.syncOperations
@@ -135,7 +136,7 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
                 try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                 let deadline = RequestDeadlineHandler(
                     requestTimeout: requestTimeout, idleTimeout: idleTimeout,
-                    wheel: wheels.wheel(for: channel.eventLoop))
+                    wheel: wheels.value(for: channel.eventLoop).value)
                 try pipeline.addHandler(deadline)
                 let promise = channel.eventLoop.makePromise(of: HTTP1Channel.Value.self)
                 try pipeline.addHandler(

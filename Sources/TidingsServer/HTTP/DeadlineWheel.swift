@@ -1,5 +1,4 @@
 import NIOCore
-import Synchronization
 
 /// The request deadlines of one event loop's connections (`RequestDeadlineHandler`), in
 /// buckets one second wide, with one scheduled wake-up per bucket instead of one per
@@ -59,22 +58,5 @@ final class DeadlineWheel {
     private func reached(_ bucket: Int64) {
         guard let handlers = buckets.removeValue(forKey: bucket) else { return }
         for handler in handlers.values { handler.bucketReached() }
-    }
-
-    /// One wheel per event loop of a group, looked up once per connection.
-    final class Loops: Sendable {
-        private let byLoop = Mutex<[ObjectIdentifier: NIOLoopBound<DeadlineWheel>]>([:])
-
-        init() {}
-
-        /// The wheel of the calling event loop, `eventLoop`.
-        func wheel(for eventLoop: any EventLoop) -> DeadlineWheel {
-            byLoop.withLock { byLoop in
-                if let wheel = byLoop[ObjectIdentifier(eventLoop)] { return wheel.value }
-                let wheel = DeadlineWheel(eventLoop: eventLoop)
-                byLoop[ObjectIdentifier(eventLoop)] = NIOLoopBound(wheel, eventLoop: eventLoop)
-                return wheel
-            }
-        }
     }
 }

@@ -44,7 +44,7 @@ struct PollLane: Sendable {
     let hub: UpdateHub
     let logger: Logger
     /// Where commits queue the answers of each event loop's woken polls.
-    let pushed: PushedAnswers.Loops
+    let pushed: PerEventLoop<PushedAnswers>
 
     init(
         responder: @escaping @Sendable (Request, Channel) async -> Response, rereads: StreamRereads, hub: UpdateHub,
@@ -54,7 +54,7 @@ struct PollLane: Sendable {
         self.rereads = rereads
         self.hub = hub
         self.logger = logger
-        pushed = PushedAnswers.Loops(hub: hub)
+        pushed = PerEventLoop { PushedAnswers(eventLoop: $0, hub: hub) }
     }
 
     /// `/v1/users/{user_id}/feeds/{channel_id}/updates`, the only path the lane serves.

@@ -72,7 +72,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
         socket = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
-        pushed = lane.pushed.answers(for: context.eventLoop)
+        pushed = lane.pushed.value(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -185,7 +185,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// the answer to a wake-up is found.
     private func wait(_ poll: ParkedPoll, channel: Channel) {
         ParkedWaiter(
-            poll, answers: pushed ?? lane.pushed.answers(for: channel.eventLoop), rereads: lane.rereads, handler: self,
+            poll, answers: pushed ?? lane.pushed.value(for: channel.eventLoop), rereads: lane.rereads, handler: self,
             channel: channel
         ).attach(to: lane.hub)
     }

@@ -83,21 +83,4 @@ final class PushedAnswers: Sendable {
         hub.release(answered)
         for item in items { item.waiter.found(WokenAnswer(item.batch, allocator: allocator)) }
     }
-
-    /// One per event loop of a group, looked up once per connection.
-    final class Loops: Sendable {
-        private let hub: UpdateHub
-        private let byLoop = Mutex<[ObjectIdentifier: PushedAnswers]>([:])
-
-        init(hub: UpdateHub) { self.hub = hub }
-
-        func answers(for eventLoop: any EventLoop) -> PushedAnswers {
-            byLoop.withLock { byLoop in
-                if let answers = byLoop[ObjectIdentifier(eventLoop)] { return answers }
-                let answers = PushedAnswers(eventLoop: eventLoop, hub: hub)
-                byLoop[ObjectIdentifier(eventLoop)] = answers
-                return answers
-            }
-        }
-    }
 }
