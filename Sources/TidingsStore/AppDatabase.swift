@@ -23,20 +23,28 @@ public final class AppDatabase: Sendable {
     /// 1,000. A checkpoint copies each page once however often it changed since the last,
     /// and creates change the same feed-index pages over and over: at 4,000, serial
     /// 1,000-recipient creates took 10–13 % less CPU and 1,000-recipient ingest ran 7–11 %
-    /// faster, with feed reads unchanged (BENCHMARKS.md, run M). The WAL file then grows to
-    /// 16 MiB and a little more between restarts (22 MiB at the end of a 300,000-message
-    /// ingest of 1,000-recipient creates; a clean shutdown truncates it).
+    /// faster, with feed reads unchanged (BENCHMARKS.md, run M). Since the checkpoint waits for
+    /// a quiet writer (`checkpointQuiet`), the WAL file grows to 16 MiB between restarts, and
+    /// under steady writes to 32 MiB and a little more; a clean shutdown truncates it.
     public static let checkpointFrames = 4000
 
+    /// How long the writer must have committed nothing before a checkpoint past
+    /// `checkpointFrames` starts: long enough to span the gaps between the commits of one
+    /// burst, so the checkpoint's copying and syncing come after the burst's answers, not
+    /// among them. Past twice `checkpointFrames` a checkpoint starts however busy the writer
+    /// is (`CheckpointPacing`).
+    public static let checkpointQuiet = Duration.milliseconds(100)
+
     /// Opens (creating if needed) and migrates the database at `path`. A WAL checkpoint
-    /// starts once the WAL holds `checkpointFrames` pages (see `Checkpointer`).
+    /// starts once the WAL holds `checkpointFrames` pages and the writer is quiet, or holds
+    /// twice as many (see `Checkpointer`).
     public init(
         path: String, hub: UpdateHub? = nil, checkpointFrames: Int = AppDatabase.checkpointFrames,
         onTransaction: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
     ) throws {
-        let checkpointer = try Checkpointer(path: path, threshold: checkpointFrames) {
-            onTransaction("walCheckpoint", $0)
-        }
+        let checkpointer = try Checkpointer(
+            path: path, threshold: checkpointFrames, limit: 2 * checkpointFrames, quiet: Self.checkpointQuiet
+        ) { onTransaction("walCheckpoint", $0) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)  // only other processes can make SQLite busy
         // SQLite's foreign-key enforcement (GRDB turns it on) checks the two references of

@@ -9,8 +9,9 @@ import Synchronization
 /// that commit, and every write queued behind it, waits while pages are copied and the
 /// database file is synced (29 % of the writer's time late in a big ingest, BENCHMARKS.md).
 /// Here a WAL hook on each connection replaces the automatic checkpoint. Once the WAL holds
-/// `threshold` frames (`AppDatabase.checkpointFrames` unless told), a checkpoint runs in two
-/// steps:
+/// `threshold` frames (`AppDatabase.checkpointFrames` unless told), a checkpoint starts when
+/// the writer has been quiet for a moment, or at once past `limit` frames
+/// (`CheckpointPacing`), and runs in two steps:
 ///
 /// 1. On another thread, a connection of the checkpointer's own runs a passive checkpoint:
 ///    it copies what no reader still needs and never blocks the writer or readers.
@@ -19,27 +20,30 @@ import Synchronization
 ///    WAL while no write is under way lets SQLite restart the WAL from its beginning, so
 ///    this step keeps the WAL file from growing without end under steady writes.
 ///
-/// Commits stay exactly as durable as before. In WAL mode GRDB sets `synchronous=NORMAL`:
-/// a commit returns once its frames are written to the WAL file (it survives `kill -9`,
-/// STACK-NOTES §2), and the WAL is synced to disk by the checkpoints, not by each commit.
+/// In WAL mode GRDB sets `synchronous=NORMAL`: a commit returns once its frames are written
+/// to the WAL file (it survives `kill -9`, STACK-NOTES §2), and the WAL is synced to disk by
+/// the checkpoints, not by each commit. What a power loss can take is what was committed
+/// since the last checkpoint: now up to `limit` frames, where it was `threshold`.
 final class Checkpointer: Sendable {
-    /// Frames that gather before a checkpoint starts.
-    private let threshold: Int
-
     private let connection: DatabaseQueue
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     /// Told how long each checkpoint took (both steps).
     private let report: @Sendable (Duration) -> Void
+    /// Frames below which a commit needs no look at the pacing.
+    private let threshold: Int
 
     private struct State {
         var writer: DatabasePool?
-        var running = false
+        var pacing: CheckpointPacing
         var closed = false
     }
 
-    init(path: String, threshold: Int, report: @escaping @Sendable (Duration) -> Void) throws {
+    init(
+        path: String, threshold: Int, limit: Int, quiet: Duration, report: @escaping @Sendable (Duration) -> Void
+    ) throws {
         self.report = report
         self.threshold = threshold
+        state = Mutex(State(pacing: CheckpointPacing(threshold: threshold, limit: limit, quiet: quiet)))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "checkpointer"
@@ -66,13 +70,30 @@ final class Checkpointer: Sendable {
 
     /// Called after each commit with the frames the WAL now holds.
     func walHolds(_ frames: Int) {
-        let writer = state.withLock { state -> DatabasePool? in
-            guard frames >= threshold, !state.running, !state.closed, let writer = state.writer else { return nil }
-            state.running = true
-            return writer
+        guard frames >= threshold else { return }
+        let now = ContinuousClock.now
+        act { $0.committed(frames: frames, at: now) }
+    }
+
+    /// Asks the pacing what to do, under the lock, and does it.
+    private func act(_ decide: (inout CheckpointPacing) -> CheckpointPacing.Decision) {
+        let (decision, writer) = state.withLock { state -> (CheckpointPacing.Decision, DatabasePool?) in
+            guard !state.closed, let writer = state.writer else { return (.none, nil) }
+            return (decide(&state.pacing), writer)
         }
         guard let writer else { return }
-        DispatchQueue.global(qos: .utility).async { self.run(finishingOn: writer) }
+        switch decision {
+        case .none:
+            break
+        case .start:
+            DispatchQueue.global(qos: .utility).async { self.run(finishingOn: writer) }
+        case .checkAfter(let wait):
+            let (seconds, attoseconds) = wait.components
+            let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: deadline) {
+                self.act { $0.check(at: .now) }
+            }
+        }
     }
 
     private func run(finishingOn writer: DatabasePool) {
@@ -89,7 +110,7 @@ final class Checkpointer: Sendable {
             // first has set `closed`, and the connection must not be touched any more.
             guard !self.state.withLock({ $0.closed }) else { return }
             let copied = try? db.checkpoint(.passive).checkpointedFrameCount
-            self.state.withLock { $0.running = false }
+            self.state.withLock { $0.pacing.finished() }
             // A failed checkpoint (the database closing) is tried again after a later commit.
             if let copied, copied >= 0 { self.report(ContinuousClock.now - start) }
         }
