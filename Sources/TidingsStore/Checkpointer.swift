@@ -89,8 +89,8 @@ final class Checkpointer: Sendable {
             DispatchQueue.global(qos: .utility).async { self.run(finishingOn: writer) }
         case .checkAfter(let wait):
             let (seconds, attoseconds) = wait.components
-            let deadline = DispatchTime.now() + .nanoseconds(Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000))
-            DispatchQueue.global(qos: .utility).asyncAfter(deadline: deadline) {
+            let nanoseconds = Int(seconds) * 1_000_000_000 + Int(attoseconds / 1_000_000_000)
+            DispatchQueue.global(qos: .utility).asyncAfter(deadline: .now() + .nanoseconds(nanoseconds)) {
                 self.act { $0.check(at: .now) }
             }
         }
