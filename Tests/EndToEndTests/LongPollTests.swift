@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TidingsAPI
+import TidingsStore
 
 @Suite("Long polls on a real socket", .serialized)
 struct LongPollTests {
@@ -91,6 +92,60 @@ struct LongPollTests {
         #expect(heads.last?.hasPrefix("200 OK") == true)
         #expect(heads.last?.lowercased().contains("connection: close") == true)
         #expect(closed)
+    }
+
+    @Test("a poll after other requests whose cursor expires while it waits answers 410 with Connection: close")
+    func expiredWhileWaitingSaysClose() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await Self.cursor(server, user: "ann")
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=30 HTTP/1.1\r\n"
+                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+        try await Self.awaitOpenPolls(server, 1)
+        // Behind the server's back (a connection of this process to its database, so no poll
+        // is woken): a change to ann's feed, then a prune of her whole stream, which expires
+        // the waiting poll's cursor. A change through the server then wakes the poll.
+        let path = server.dataDirectory.appendingPathComponent("tidings.sqlite").path
+        let database = try AppDatabase(path: path)
+        let unseen = NewMessages(
+            channelID: "in-app", recipients: ["ann"], source: nil, tenant: nil, actorsJSON: "[]", dataJSON: "{}",
+            blocksJSON: #"[{"type":"text","name":"body","content":"x","rendered":"x"}]"#)
+        _ = try await database.createMessages(unseen, idempotency: nil)
+        #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 0, maxPerFeed: 0) == 1)
+        try database.close()
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"wake"}]}"#
+        #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+        let (text, closed) = connection.readToEnd()
+        let answers = RawConnection.answers(in: text)
+        #expect(answers.count == 2)
+        #expect(answers.last?.head.hasPrefix("410") == true)
+        #expect(answers.last?.body.contains(#""code":"cursor_expired""#) == true)
+        #expect(answers.last?.head.lowercased().contains("connection: close") == true)
+        #expect(closed)
+    }
+
+    @Test("a client that leaves a poll it sent after other requests frees its slot, and no error is logged")
+    func leavingAfterOtherRequestsIsQuiet() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await Self.cursor(server, user: "ann")
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=30 HTTP/1.1\r\n"
+                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+        try await Self.awaitOpenPolls(server, 1)
+        connection.hangUp()
+        try await Self.awaitOpenPolls(server, 0)
+        // The request's end is logged after its slot is freed: a request on a new connection
+        // and a graceful stop come after it.
+        #expect(try await server.request("GET", "/healthz", key: nil).status == 200)
+        server.stop()
+        let errors = server.logLines.filter { $0.contains("error") || $0.contains("request failed") }
+        #expect(errors.isEmpty, "\(errors)")
     }
 
     @Test("after other requests on a connection, a poll answered at once keeps it open for the next request")

@@ -44,6 +44,9 @@ final class RawConnection {
 
     deinit { close(fd) }
 
+    /// Goes away: both directions shut, as a client that closes its socket.
+    func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
+
     /// Sends bytes; false once the peer has closed.
     @discardableResult
     func send(_ text: String) -> Bool {

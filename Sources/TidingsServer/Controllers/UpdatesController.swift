@@ -54,15 +54,21 @@ struct UpdatesController: Sendable {
         let first = try await database.updates(of: feed, since: since, limit: limit)
         guard first.isEmpty else { return try response(first, feed: feed) }
         // On SIGTERM, ShutdownCoordinator answers every waiting poll through the hub.
-        let batch = try await watchingConnection(request, ticket: ticket) {
-            try await waitForEvents(ticket, since: since, limit: limit, lastRead: first)
+        // Watching for the client going away reads the connection's inbound stream to its end,
+        // so Hummingbird closes the connection after this answer, an error (a cursor expired
+        // by a prune while the poll waited) included. Saying so keeps a client from sending
+        // its next request on it in the moment before the close arrives (one that does gets a
+        // reset, and a POST is not retried). The poll lane, where a connection that starts
+        // with polls stays, keeps them alive.
+        let batch: UpdatesBatch
+        do {
+            batch = try await watchingConnection(request, ticket: ticket) {
+                try await waitForEvents(ticket, since: since, limit: limit, lastRead: first)
+            }
+        } catch where detectsDisconnects && !(error is CancellationError) {
+            throw ClosingConnection(error: error)
         }
         var answer = try response(batch, feed: feed)
-        // Watching for the client going away reads the connection's inbound stream to its end,
-        // so Hummingbird closes the connection after this answer. Saying so keeps a client
-        // from sending its next request on it in the moment before the close arrives (one
-        // that does gets a reset, and a POST is not retried). The poll lane, where a
-        // connection that starts with polls stays, keeps them alive.
         if detectsDisconnects { answer.headers[.connection] = "close" }
         return answer
     }

@@ -20,8 +20,9 @@ enum OpenAPIDocument {
             - An unknown engagement action in a path is `400 invalid_action`.
             - Bulk operations expected to change more than 5,000 rows answer `202` and run in the background.
             - Connections are kept alive. A long poll that waits on a connection that carried other kinds of
-              request first is answered with `Connection: close` and its connection closes after it (disconnects
-              are detected by reading that connection to its end); open polls on connections of their own.
+              request first is answered, error or not, with `Connection: close` and its connection closes after it
+              (disconnects are detected by reading that connection to its end); open polls on connections of their
+              own.
             - `429`/`503` carry `Retry-After` in seconds.
         servers:
           - url: http://127.0.0.1:8080
