@@ -158,11 +158,13 @@ extension AppDatabase {
         ])
         let last = first + Int64(feedIDs.count) - 1
         guard db.changesCount == feedIDs.count else { throw TidingsError.internalError }
-        // The counters (schema v4: no insert trigger). One create's feeds are distinct, as its
-        // recipients are; the count of changed feeds checks it, since each gains exactly one.
+        // The counters (schema v4: no insert trigger), and the stream entry each feed gains
+        // below (v5). One create's feeds are distinct, as its recipients are; the count of
+        // changed feeds checks it, since each gains exactly one.
         try db.cachedStatement(
             sql: """
-                UPDATE feed SET total_all = total_all + 1, unread_all = unread_all + 1, unseen_all = unseen_all + 1
+                UPDATE feed SET total_all = total_all + 1, unread_all = unread_all + 1, unseen_all = unseen_all + 1,
+                    stream_length = stream_length + 1
                 WHERE id IN (SELECT feed_id FROM message WHERE seq BETWEEN ? AND ?)
                 """
         ).execute(arguments: [first, last])

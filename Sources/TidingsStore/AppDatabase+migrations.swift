@@ -16,6 +16,9 @@ extension AppDatabase {
         migrator.registerMigration("v4: creates count their feeds in one statement; no stream index on time") { db in
             try db.execute(sql: schemaV4)
         }
+        migrator.registerMigration("v5: feeds count their stream entries") { db in
+            try db.execute(sql: schemaV5)
+        }
         return migrator
     }
 }

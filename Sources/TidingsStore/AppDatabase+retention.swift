@@ -8,7 +8,8 @@ extension AppDatabase {
     ///
     /// Age pruning removes the entries before the oldest one that is young enough to keep.
     /// Positions follow commit order, and so, but for a clock set back, do their times: an
-    /// old entry behind a younger one waits for it, so no entry goes before its age.
+    /// old entry behind a younger one waits for it, so no entry goes before its age. Length
+    /// pruning finds the feeds past `maxPerFeed` by the count each feed keeps (schema v5).
     public func pruneUpdateStream(maxAgeMilliseconds: Int64, maxPerFeed: Int, now: Timestamp = .now()) async throws
         -> Int
     {
@@ -34,8 +35,7 @@ extension AppDatabase {
         }
         let longFeeds = try await pool.read { db in
             try Row.fetchAll(
-                db, sql: "SELECT feed_id, count(*) FROM feed_update GROUP BY feed_id HAVING count(*) > ?",
-                arguments: [maxPerFeed]
+                db, sql: "SELECT id, stream_length FROM feed WHERE stream_length > ?", arguments: [maxPerFeed]
             ).map { ($0[0] as Int64, $0[1] as Int) }
         }
         for (feedID, count) in longFeeds {
@@ -55,16 +55,24 @@ extension AppDatabase {
         return pruned
     }
 
-    /// Deletes up to 1,000 matching entries, oldest first, raising each feed's mark.
+    /// Deletes up to 1,000 matching entries, oldest first, raising each feed's mark and
+    /// counting its entries down.
     private static func pruneUpdates(where condition: String, _ arguments: StatementArguments, db: Database) throws -> Int {
         let rows = try Row.fetchAll(
             db, sql: "SELECT position, feed_id FROM feed_update WHERE \(condition) ORDER BY position LIMIT 1000",
             arguments: arguments)
         guard !rows.isEmpty else { return 0 }
-        var newest = [Int64: Int64]()
-        for row in rows { newest[row[1]] = row[0] }
-        let mark = try db.cachedStatement(sql: "UPDATE feed SET pruned_through = max(pruned_through, ?) WHERE id = ?")
-        for (feedID, position) in newest { try mark.execute(arguments: [position, feedID]) }
+        var lost = [Int64: (newest: Int64, entries: Int)]()
+        for row in rows {
+            let feedID: Int64 = row[1]
+            lost[feedID] = (row[0], (lost[feedID]?.entries ?? 0) + 1)
+        }
+        let mark = try db.cachedStatement(
+            sql: """
+                UPDATE feed SET pruned_through = max(pruned_through, ?), stream_length = stream_length - ?
+                WHERE id = ?
+                """)
+        for (feedID, feed) in lost { try mark.execute(arguments: [feed.newest, feed.entries, feedID]) }
         let positions = rows.map { $0[0] as Int64 }
         let marks = Array(repeating: "?", count: positions.count).joined(separator: ",")
         try db.execute(

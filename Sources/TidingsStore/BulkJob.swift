@@ -78,6 +78,7 @@ struct BulkJob {
                 """)
         for feed in feeds {
             try append.execute(arguments: [feed.id, action.rawValue, feed.rows, now.milliseconds])
+            try UpdateStream.countEntries(1, of: feed.id, db)
         }
         try db.execute(sql: "DELETE FROM bulk_operation_chunk WHERE operation_id = ?", arguments: [sequence])
         try db.execute(sql: "DELETE FROM bulk_operation_feed WHERE operation_id = ?", arguments: [sequence])

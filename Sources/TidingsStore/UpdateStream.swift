@@ -26,5 +26,13 @@ enum UpdateStream {
         try db.cachedStatement(
             sql: "INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at) VALUES (?, ?, ?, ?)"
         ).execute(arguments: [feedID, Kind.messageUpdated.rawValue, sequence, now.milliseconds])
+        try countEntries(1, of: feedID, db)
+    }
+
+    /// Adds `entries` appended to (or, negative, pruned from) a feed's stream to its
+    /// `stream_length`, in the same transaction.
+    static func countEntries(_ entries: Int, of feedID: Int64, _ db: Database) throws {
+        try db.cachedStatement(sql: "UPDATE feed SET stream_length = stream_length + ? WHERE id = ?")
+            .execute(arguments: [entries, feedID])
     }
 }

@@ -13,7 +13,8 @@ struct BulkWalkTests {
     static let tiny = BulkLimits(rows: 3, window: 2, scanned: 5, feedStep: 1)
     static let scopes: [String?] = [nil, "exclude", "include", "only"]
 
-    /// Every feed's counters equal counting its rows, and the trigger is not held back.
+    /// Every feed's counters (its stream length too) equal counting its rows, and the trigger
+    /// is not held back.
     static func countersAreExact(_ database: AppDatabase) async throws -> Bool {
         try await database.pool.read { db in
             let wrong = try Int.fetchOne(
@@ -28,6 +29,7 @@ struct BulkWalkTests {
                         WHERE m.feed_id = f.id AND archived_at IS NOT NULL AND read_at IS NULL)
                     OR unseen_archived <> (SELECT count(*) FROM message m
                         WHERE m.feed_id = f.id AND archived_at IS NOT NULL AND seen_at IS NULL)
+                    OR stream_length <> (SELECT count(*) FROM feed_update u WHERE u.feed_id = f.id)
                     """)
             let held = try Int.fetchOne(db, sql: "SELECT active FROM feed_counts_deferral")
             return wrong == 0 && held == 0

@@ -47,4 +47,29 @@ struct MigrationTests {
         #expect(after.totalCount == 4 && after.unreadCount == 3 && after.unseenCount == 3)
         #expect(try await database.updates(of: a, since: 0, limit: 10).entries.map(\.position) == [1, 2, 4, 7])
     }
+
+    @Test("a v4 database takes v5: each feed's stream length is counted, and pruning by length follows it")
+    func v4ToV5() async throws {
+        let path = try freshDatabasePath()
+        do {
+            let queue = try DatabaseQueue(path: path)
+            try AppDatabase.migrator.migrate(
+                queue, upTo: "v4: creates count their feeds in one statement; no stream index on time")
+            try await queue.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO feed (user_id, channel_id) VALUES ('a', 'in-app'), ('b', 'in-app'), ('c', 'in-app');
+                        INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at)
+                        VALUES (1, 1, 1, 5), (1, 1, 1, 6), (1, 1, 1, 7), (2, 1, 1, 8);
+                        """)
+            }
+            try queue.close()
+        }
+        let database = try AppDatabase(path: path)
+        #expect(try await RetentionTests.lengths(database) == ["a": 3, "b": 1, "c": 0])
+        let pruned = try await database.pruneUpdateStream(
+            maxAgeMilliseconds: 1_000_000, maxPerFeed: 1, now: .init(milliseconds: 10))
+        #expect(pruned == 2)
+        #expect(try await RetentionTests.lengths(database) == ["a": 1, "b": 1, "c": 0])
+    }
 }

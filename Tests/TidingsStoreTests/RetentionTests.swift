@@ -73,6 +73,7 @@ struct RetentionTests {
             maxAgeMilliseconds: Self.hour, maxPerFeed: 100, now: Timestamp(milliseconds: 3 * Self.hour))
         #expect(pruned == 2001)
         #expect(try await Self.positions(database).isEmpty)
+        #expect(try await BulkWalkTests.countersAreExact(database))
         let head = try await database.updates(of: Self.feed, since: 2001, limit: 10)
         #expect(head.entries.isEmpty)
         await #expect(throws: TidingsError.cursorExpired) {
@@ -93,5 +94,33 @@ struct RetentionTests {
             _ = try await database.updates(of: Self.feed, since: 2, limit: 10)
         }
         #expect(try await database.updates(of: Self.feed, since: 3, limit: 10).entries.map(\.position) == [4, 5])
+        #expect(try await BulkWalkTests.countersAreExact(database))
+    }
+
+    @Test("each feed's stream length stays exact through creates, changes, a bulk and pruning by length")
+    func lengthsStayExact() async throws {
+        let database = try makeDatabase()
+        let ids = try await database.create(4, for: "a")  // a: 4 entries
+        _ = try await database.createMessages(newMessages(["a", "b"]), idempotency: nil)  // a: 5, b: 1
+        _ = try await database.applyEngagement(.read, to: [ids[0], ids[1]], visibleTo: nil)  // a: 7
+        let bulk = try await database.startBulk(.seen, channelID: "in-app", filter: BulkFilter(), createdBy: nil)
+        _ = try #require(try await database.runBulk(bulk.id))  // a: 8, b: 2
+        #expect(try await BulkWalkTests.countersAreExact(database))
+        #expect(try await Self.lengths(database) == ["a": 8, "b": 2])
+        // Only a is past 3; the newest 3 of its entries stay.
+        #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 1000 * Self.hour, maxPerFeed: 3) == 5)
+        #expect(try await BulkWalkTests.countersAreExact(database))
+        #expect(try await Self.lengths(database) == ["a": 3, "b": 2])
+        #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 1000 * Self.hour, maxPerFeed: 3) == 0)
+    }
+
+    /// Each feed's `stream_length`, by user.
+    static func lengths(_ database: AppDatabase) async throws -> [String: Int] {
+        try await database.pool.read { db in
+            Dictionary(
+                uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT user_id, stream_length FROM feed").map {
+                    ($0[0] as String, $0[1] as Int)
+                })
+        }
     }
 }
