@@ -30,6 +30,18 @@ struct LongPollTests {
         Issue.record("open polls never reached \(count)")
     }
 
+    /// A connection that carries `/healthz` first (so Hummingbird serves it), then a poll of
+    /// `user`'s feed from its current cursor.
+    static func pollAfterHealthz(_ server: ServerProcess, user: String, timeout: Int) async throws -> RawConnection {
+        let since = try await cursor(server, user: user)
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+                + "GET /v1/users/\(user)/feeds/in-app/updates?since=\(since)&timeout=\(timeout) HTTP/1.1\r\n"
+                + "Authorization: Bearer \(key)\r\nHost: test\r\n\r\n")
+        return connection
+    }
+
     @Test("a client that goes away frees its slot at once: the per-user maximum can be opened again")
     func disconnectFreesSlot() async throws {
         let server = try await ServerProcess(arguments: ["--max-polls-per-user", "4"], environment: ["TIDINGS_API_KEYS": Self.key])
@@ -79,12 +91,7 @@ struct LongPollTests {
     func pollAfterOtherRequestsSaysClose() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
         defer { server.stop() }
-        let since = try await Self.cursor(server, user: "ann")
-        let connection = try RawConnection(port: server.port)
-        connection.send(
-            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
-                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\n"
-                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+        let connection = try await Self.pollAfterHealthz(server, user: "ann", timeout: 1)
         let (text, closed) = connection.readToEnd()
         let heads = RawConnection.answers(in: text).map(\.head)
         #expect(heads.count == 2)
@@ -98,12 +105,7 @@ struct LongPollTests {
     func expiredWhileWaitingSaysClose() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
         defer { server.stop() }
-        let since = try await Self.cursor(server, user: "ann")
-        let connection = try RawConnection(port: server.port)
-        connection.send(
-            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
-                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=30 HTTP/1.1\r\n"
-                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+        let connection = try await Self.pollAfterHealthz(server, user: "ann", timeout: 30)
         try await Self.awaitOpenPolls(server, 1)
         // Behind the server's back (a connection of this process to its database, so no poll
         // is woken): a change to ann's feed, then a prune of her whole stream, which expires
@@ -131,12 +133,7 @@ struct LongPollTests {
     func leavingAfterOtherRequestsIsQuiet() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
         defer { server.stop() }
-        let since = try await Self.cursor(server, user: "ann")
-        let connection = try RawConnection(port: server.port)
-        connection.send(
-            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
-                + "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=30 HTTP/1.1\r\n"
-                + "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n")
+        let connection = try await Self.pollAfterHealthz(server, user: "ann", timeout: 30)
         try await Self.awaitOpenPolls(server, 1)
         connection.hangUp()
         try await Self.awaitOpenPolls(server, 0)
