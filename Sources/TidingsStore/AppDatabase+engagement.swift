@@ -80,6 +80,7 @@ extension AppDatabase {
         try UpdateStream.appendMessageEvent(
             db, sequence: row.sequence, feedID: feedID, type: action.eventType,
             data: action == .interacted ? metadata : nil, now: now)
+        try UpdateStream.countEntries(1, of: feedID, db)
         return true
     }
 

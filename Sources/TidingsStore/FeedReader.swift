@@ -177,6 +177,7 @@ struct FeedReader {
                 db, sequence: rows[index].sequence, feedID: feedID, type: "message.seen", now: now)
             marked += 1
         }
+        if marked > 0 { try UpdateStream.countEntries(marked, of: feedID, db) }
         return marked
     }
 

@@ -17,7 +17,8 @@ enum UpdateStream {
     }
 
     /// Records an engagement change of one message: a timeline event and a
-    /// `message.updated` entry in its feed's stream.
+    /// `message.updated` entry in its feed's stream. The caller counts the entries it
+    /// appends (`countEntries`), once for many where it can.
     static func appendMessageEvent(
         _ db: Database, sequence: Int64, feedID: Int64, type: String, data: String? = nil, now: Timestamp
     ) throws {
@@ -26,11 +27,10 @@ enum UpdateStream {
         try db.cachedStatement(
             sql: "INSERT INTO feed_update (feed_id, kind, message_seq, inserted_at) VALUES (?, ?, ?, ?)"
         ).execute(arguments: [feedID, Kind.messageUpdated.rawValue, sequence, now.milliseconds])
-        try countEntries(1, of: feedID, db)
     }
 
-    /// Adds `entries` appended to (or, negative, pruned from) a feed's stream to its
-    /// `stream_length`, in the same transaction.
+    /// Adds `entries` appended to a feed's stream to its `stream_length` (schema v5), in the
+    /// transaction that appended them.
     static func countEntries(_ entries: Int, of feedID: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: "UPDATE feed SET stream_length = stream_length + ? WHERE id = ?")
             .execute(arguments: [entries, feedID])

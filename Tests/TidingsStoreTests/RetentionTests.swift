@@ -103,12 +103,14 @@ struct RetentionTests {
         let ids = try await database.create(4, for: "a")  // a: 4 entries
         _ = try await database.createMessages(newMessages(["a", "b"]), idempotency: nil)  // a: 5, b: 1
         _ = try await database.applyEngagement(.read, to: [ids[0], ids[1]], visibleTo: nil)  // a: 7
+        let page = try await database.readFeed(FeedQuery(feed: Self.feed, pageSize: 3))  // a: 10, 3 marked seen
+        #expect(page.meta.markedSeen == 3)
         let bulk = try await database.startBulk(.seen, channelID: "in-app", filter: BulkFilter(), createdBy: nil)
-        _ = try #require(try await database.runBulk(bulk.id))  // a: 8, b: 2
+        _ = try #require(try await database.runBulk(bulk.id))  // a: 11, b: 2
         #expect(try await BulkWalkTests.countersAreExact(database))
-        #expect(try await Self.lengths(database) == ["a": 8, "b": 2])
+        #expect(try await Self.lengths(database) == ["a": 11, "b": 2])
         // Only a is past 3; the newest 3 of its entries stay.
-        #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 1000 * Self.hour, maxPerFeed: 3) == 5)
+        #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 1000 * Self.hour, maxPerFeed: 3) == 8)
         #expect(try await BulkWalkTests.countersAreExact(database))
         #expect(try await Self.lengths(database) == ["a": 3, "b": 2])
         #expect(try await database.pruneUpdateStream(maxAgeMilliseconds: 1000 * Self.hour, maxPerFeed: 3) == 0)
