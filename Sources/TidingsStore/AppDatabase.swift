@@ -107,15 +107,10 @@ public final class AppDatabase: Sendable {
         _ operation: String = #function, _ body: @escaping @Sendable (Database) throws -> (T, Changes)
     ) async throws -> T {
         let start = ContinuousClock.now
-        let hub = self.hub
         writesInFlight.add(1, ordering: .relaxed)
         defer { writesInFlight.subtract(1, ordering: .relaxed) }
-        let value = try await pool.write { db in
-            let (value, changes) = try body(db)
-            Self.wakeAfterCommit(changes, hub: hub, db: db)
-            return value
-        }
-        onTransaction(String(operation.prefix { $0 != "(" }), ContinuousClock.now - start)
+        let value = try await pool.write(Self.committing(body, hub: hub))
+        finished(operation, since: start)
         return value
     }
 
@@ -128,16 +123,28 @@ public final class AppDatabase: Sendable {
         _ operation: String, _ body: @escaping @Sendable (Database) throws -> (T, Changes)
     ) throws -> T {
         let start = ContinuousClock.now
-        let hub = self.hub
         writesInFlight.add(1, ordering: .relaxed)
         defer { writesInFlight.subtract(1, ordering: .relaxed) }
-        let value = try pool.write { db in
+        let value = try pool.write(Self.committing(body, hub: hub))
+        finished(operation, since: start)
+        return value
+    }
+
+    /// The transaction of `write` and `writeHere`: `body`, and the wake-ups of what it changed
+    /// once it commits.
+    private static func committing<T: Sendable>(
+        _ body: @escaping @Sendable (Database) throws -> (T, Changes), hub: UpdateHub?
+    ) -> @Sendable (Database) throws -> T {
+        { db in
             let (value, changes) = try body(db)
-            Self.wakeAfterCommit(changes, hub: hub, db: db)
+            wakeAfterCommit(changes, hub: hub, db: db)
             return value
         }
-        onTransaction(operation, ContinuousClock.now - start)
-        return value
+    }
+
+    /// Reports a write's time under its operation's name (`#function` without its arguments).
+    private func finished(_ operation: String, since start: ContinuousClock.Instant) {
+        onTransaction(String(operation.prefix { $0 != "(" }), ContinuousClock.now - start)
     }
 
     /// Right after the commit, on the writer's queue: waiting polls are woken one hop sooner
