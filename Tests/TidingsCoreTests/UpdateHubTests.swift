@@ -92,6 +92,29 @@ struct UpdateHubTests {
         #expect(hub.openPolls == 0)
     }
 
+    @Test("a ticket released twice leaves alone the poll that took its place, and every poll keeps its own")
+    func staleTickets() throws {
+        let hub = UpdateHub(maxPollsPerUser: 4, maxPolls: 100)
+        let ann = FeedKey(userID: "ann", channelID: "in-app")
+        let bob = FeedKey(userID: "bob", channelID: "in-app")
+        let outcomes = Mutex<[String: UpdateHub.Outcome]>([:])
+        let gone = try hub.register(feed: ann, timeout: .seconds(30))
+        hub.release(gone)
+        let taker = try hub.register(feed: bob, timeout: .seconds(30))  // reuses the released place
+        let other = try hub.register(feed: ann, timeout: .seconds(30))
+        #expect(Set([gone.id, taker.id, other.id]).count == 3)
+        hub.wait(taker) { outcome, _ in outcomes.withLock { $0["taker"] = outcome } }
+        hub.wait(gone) { outcome, _ in outcomes.withLock { $0["gone"] = outcome } }
+        hub.release(gone)
+        hub.cancel(gone)
+        #expect(hub.openPolls == 2 && hub.waitingPolls == 1)
+        #expect(outcomes.withLock { $0 } == ["gone": .cancelled])
+        hub.notify([bob])
+        #expect(outcomes.withLock { $0 } == ["gone": .cancelled, "taker": .woken])
+        hub.release([taker, other, taker])
+        #expect(hub.openPolls == 0 && hub.polled([ann, bob]) == [false, false])
+    }
+
     @Test("one notify pass tells the push builder which feeds have polls, and hands each woken waiter its push")
     func notifyBuildsPushes() throws {
         let hub = UpdateHub(maxPollsPerUser: 8, maxPolls: 100)
