@@ -13,6 +13,11 @@ extension TidingsError {
         status: 400, code: "invalid_user_id", message: "A user id is 1-256 bytes of UTF-8 with no control characters.")
     public static let invalidChannelID = TidingsError(
         status: 400, code: "invalid_channel_id", message: "A channel id is 1-64 characters of [A-Za-z0-9._-].")
+    /// A body whose HTTP framing broke while it was read (a bad chunk, a connection that
+    /// ended inside it): the connection cannot carry another request after it.
+    public static let malformedBody = TidingsError(
+        status: 400, code: "malformed_body",
+        message: "The request body breaks HTTP framing (chunk sizes or lengths); the connection closes.")
     public static let invalidIdempotencyKey = TidingsError(
         status: 400, code: "invalid_idempotency_key", message: "Idempotency-Key must be 1-255 visible ASCII characters.")
 

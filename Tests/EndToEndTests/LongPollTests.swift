@@ -32,14 +32,54 @@ struct LongPollTests {
 
     /// A connection that carries `/healthz` first (so Hummingbird serves it), then a poll of
     /// `user`'s feed from its current cursor.
-    static func pollAfterHealthz(_ server: ServerProcess, user: String, timeout: Int) async throws -> RawConnection {
+    /// `body` is sent after the poll's head: header lines (each ending in CRLF), a blank
+    /// line, then body bytes. `afterHealthz: false` sends the poll alone (the poll lane's case).
+    static func pollAfterHealthz(
+        _ server: ServerProcess, user: String, timeout: Int, afterHealthz: Bool = true, body: String = "\r\n"
+    ) async throws -> RawConnection {
         let since = try await cursor(server, user: user)
         let connection = try RawConnection(port: server.port)
         connection.send(
-            "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n"
+            (afterHealthz ? "GET /healthz HTTP/1.1\r\nHost: test\r\n\r\n" : "")
                 + "GET /v1/users/\(user)/feeds/in-app/updates?since=\(since)&timeout=\(timeout) HTTP/1.1\r\n"
-                + "Authorization: Bearer \(key)\r\nHost: test\r\n\r\n")
+                + "Authorization: Bearer \(key)\r\nHost: test\r\n" + body)
         return connection
+    }
+
+    @Test("a poll whose body breaks HTTP framing gets 400 malformed_body and a closed connection", arguments: [true, false])
+    func brokenPollBody(afterHealthz: Bool) async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let connection = try await Self.pollAfterHealthz(
+            server, user: "ann", timeout: 30, afterHealthz: afterHealthz,
+            body: "Transfer-Encoding: chunked\r\n\r\n2\r\n{}XX\r\n0\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        let last = RawConnection.answers(in: text).last
+        #expect(last?.head.hasPrefix("400 ") == true, "\(text)")
+        #expect(last?.head.lowercased().contains("connection: close") == true)
+        #expect(last?.body.contains(#""code":"malformed_body""#) == true)
+        #expect(closed)
+        try await Self.awaitOpenPolls(server, 0)
+    }
+
+    @Test("after other requests, a poll with a body still waits, is answered, and notices its client leave")
+    func pollWithBodyWaits() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let withBody = "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
+        let answered = try await Self.pollAfterHealthz(server, user: "ann", timeout: 30, body: withBody)
+        try await Self.awaitOpenPolls(server, 1)
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"wake"}]}"#
+        #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+        let (text, _) = answered.readToEnd()
+        let answers = RawConnection.answers(in: text)
+        #expect(answers.count == 2 && answers.last?.head.hasPrefix("200 OK") == true)
+        let updates = try JSONDecoder().decode(UpdatesResponse.self, from: Data((answers.last?.body ?? "").utf8))
+        #expect(updates.events.count == 1)
+        let leaving = try await Self.pollAfterHealthz(server, user: "bob", timeout: 30, body: withBody)
+        try await Self.awaitOpenPolls(server, 1)
+        leaving.hangUp()
+        try await Self.awaitOpenPolls(server, 0)
     }
 
     @Test("a client that goes away frees its slot at once: the per-user maximum can be opened again")

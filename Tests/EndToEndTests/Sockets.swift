@@ -47,6 +47,9 @@ final class RawConnection {
     /// Goes away: both directions shut, as a client that closes its socket.
     func hangUp() { shutdown(fd, Int32(SHUT_RDWR)) }
 
+    /// Stops sending, still reading: the server sees the request stream end.
+    func finishSending() { shutdown(fd, Int32(SHUT_WR)) }
+
     /// Sends bytes; false once the peer has closed.
     @discardableResult
     func send(_ text: String) -> Bool {

@@ -38,6 +38,15 @@ struct UpdatesController: Sendable {
         guard timeout > 0 else {
             return try response(try await database.updates(of: feed, since: since, limit: limit), feed: feed)
         }
+        var request = request
+        if detectsDisconnects, PollParking.current == nil, request.declaresBody {
+            // A poll's body means nothing, but a wait watches the request's inbound side, and
+            // a body that broke HTTP framing there would end the wait as a disconnect does.
+            // Read first, it is answered `400 malformed_body` instead.
+            _ = try await Request.readingBody(limit: ServerConfiguration.maxBodyBytes) {
+                try await request.collectBody(upTo: ServerConfiguration.maxBodyBytes)
+            }
+        }
         let ticket: UpdateHub.Ticket
         do {
             ticket = try hub.register(feed: feed, timeout: .milliseconds(Int64(timeout * 1000)))

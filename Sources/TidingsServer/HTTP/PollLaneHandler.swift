@@ -131,11 +131,17 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
         guard case .handedOff = state else {
-            // A malformed request: answer 400 and close, as Hummingbird does.
-            if error is HTTPParserError, case .idle = state {
+            // A malformed request: answer 400 and close. A broken head gets Hummingbird's bare
+            // answer; a poll whose body broke HTTP framing gets the catalogue's, as any route.
+            switch (error is HTTPParserError, state) {
+            case (true, .idle):
                 closeAfterResponse = true
                 write(HTTPResponse(status: .badRequest), body: ByteBuffer(), context: context)
-            } else {
+            case (true, .reading):
+                closeAfterResponse = true
+                let (head, body) = ResponseParts.error(TidingsError.malformedBody)
+                write(head, body: body, context: context)
+            default:
                 context.close(promise: nil)
             }
             return

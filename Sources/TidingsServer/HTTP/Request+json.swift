@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOHTTP1
 import TidingsAPI
 import TidingsCore
 
@@ -15,11 +16,25 @@ extension Request {
         if let length = headers[.contentLength].flatMap(Int.init), length > limit {
             throw TidingsErrorResponse(.bodyTooLarge(limit: limit))
         }
+        return try await Self.readingBody(limit: limit) { try await body.collect(upTo: limit) }
+    }
+
+    /// Runs `read`, a read of the body, answering a body over `limit` with `413` and one that
+    /// breaks HTTP framing with `400 malformed_body`, on a connection that closes after it: the
+    /// parser gave up inside the body, a client's mistake, and the framing is lost with it.
+    static func readingBody<Value>(limit: Int, _ read: () async throws -> Value) async throws -> Value {
         do {
-            return try await body.collect(upTo: limit)
+            return try await read()
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw TidingsErrorResponse(.bodyTooLarge(limit: limit))
+        } catch is HTTPParserError {
+            throw ClosingConnection(error: TidingsErrorResponse(.malformedBody))
         }
+    }
+
+    /// Whether the request says it has a body (chunks, or a length above zero).
+    var declaresBody: Bool {
+        headers[.transferEncoding] != nil || (headers[.contentLength].flatMap(Int.init) ?? 0) > 0
     }
 
     /// A body that may be absent (no content type and no length): `nil` then, else parsed JSON.

@@ -24,6 +24,8 @@ enum OpenAPIDocument {
               (disconnects are detected by reading that connection to its end); open polls on connections of their
               own.
             - `429`/`503` carry `Retry-After` in seconds.
+            - A request body that breaks HTTP framing (a bad chunk, a connection that ends inside it) is
+              `400 malformed_body` with `Connection: close`; a broken request head gets the HTTP layer's bare `400`.
         servers:
           - url: http://127.0.0.1:8080
         security:
