@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import TidingsAPI
 import TidingsStore
@@ -310,8 +311,7 @@ struct LongPollTests {
             #expect(status == 200)
             #expect(try JSONDecoder().decode(UpdatesResponse.self, from: data).events.isEmpty)
         }
-        server.process.waitUntilExit()
-        #expect(server.process.terminationStatus == 0)
+        #expect(await server.process.exit() == .exited(0))
         #expect(ContinuousClock.now - began < .seconds(20))  // "a few seconds", loosely, on a busy machine
     }
 }

@@ -27,8 +27,7 @@ struct OperationsTests {
         server.process.terminate()
         messages = notify.receive { $0.contains { $0.contains("STOPPING=1") } }
         #expect(messages.contains { $0.contains("STOPPING=1") })
-        server.process.waitUntilExit()
-        #expect(server.process.terminationStatus == 0)
+        #expect(await server.process.exit() == .exited(0))
     }
 
     @Test("socket activation: the socket from systemd-socket-activate is served, --port is ignored")
@@ -47,7 +46,7 @@ struct OperationsTests {
         try process.run()
         defer {
             process.terminate()
-            process.waitUntilExit()
+            _ = process.blockUntilExit()
         }
         // The socket listens before tidings starts; the first connection starts it.
         var attempt: RawConnection?
@@ -110,8 +109,7 @@ struct OperationsTests {
             }
             return try await group.reduce(into: [String]()) { $0 += $1 }
         }
-        server.process.waitUntilExit()
-        #expect(server.process.terminationReason == .uncaughtSignal)
+        #expect(await server.process.exit() == .signalled(SIGKILL))
         #expect(acknowledged.count >= 150)
         let restarted = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key], dataDirectory: server.dataDirectory)
         defer { restarted.stop() }
@@ -265,7 +263,7 @@ struct JournalTests {
         }
         #expect(up)
         process.terminate()
-        process.waitUntilExit()
+        _ = await process.exit()
         try handle.close()
         return try String(contentsOf: log, encoding: .utf8)
     }

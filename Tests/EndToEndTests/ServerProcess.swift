@@ -66,7 +66,7 @@ final class ServerProcess: Sendable {
     func stop() {
         if process.isRunning {
             process.terminate()
-            process.waitUntilExit()
+            _ = process.blockUntilExit()
         }
     }
 
@@ -101,8 +101,7 @@ func runTidings(
         if process.isRunning { kill(pid, SIGKILL) }
     }
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+    return (process.blockUntilExit().status, String(decoding: output, as: UTF8.self))
 }
 
 /// The server's standard error, split into lines as it arrives.

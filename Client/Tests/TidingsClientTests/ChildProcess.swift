@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A running executable with its stdout and stderr captured; awaitable until it exits.
 final class ChildProcess: Sendable {
@@ -39,12 +40,15 @@ final class ChildProcess: Sendable {
         stdout = OutputCapture(out)
         stderr = OutputCapture(err)
         let (exit, stdout, stderr) = (self.exit, self.stdout, self.stderr)
-        process.terminationHandler = { finished in
+        try process.run()
+        // Not `terminationHandler`: Foundation now and then never sees a child of this busy
+        // suite exit (see `Process.blockUntilExit()`), and the test would wait for good.
+        Thread {
+            let status = process.blockUntilExit().status
             stdout.writerExited()
             stderr.writerExited()
-            exit.record(finished.terminationStatus)
-        }
-        try process.run()
+            exit.record(status)
+        }.start()
     }
 
     /// Waits for the process to exit and its output to be read; kills it after `timeout`.
