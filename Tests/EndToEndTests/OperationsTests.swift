@@ -27,7 +27,7 @@ struct OperationsTests {
         server.process.terminate()
         messages = notify.receive { $0.contains { $0.contains("STOPPING=1") } }
         #expect(messages.contains { $0.contains("STOPPING=1") })
-        #expect(await server.process.exit() == .exited(0))
+        #expect(await server.process.termination() == .exited(0))
     }
 
     @Test("socket activation: the socket from systemd-socket-activate is served, --port is ignored")
@@ -109,7 +109,7 @@ struct OperationsTests {
             }
             return try await group.reduce(into: [String]()) { $0 += $1 }
         }
-        #expect(await server.process.exit() == .signalled(SIGKILL))
+        #expect(await server.process.termination() == .signalled(SIGKILL))
         #expect(acknowledged.count >= 150)
         let restarted = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key], dataDirectory: server.dataDirectory)
         defer { restarted.stop() }
@@ -263,7 +263,7 @@ struct JournalTests {
         }
         #expect(up)
         process.terminate()
-        _ = await process.exit()
+        _ = await process.termination()
         try handle.close()
         return try String(contentsOf: log, encoding: .utf8)
     }

@@ -42,7 +42,7 @@ extension Process {
 
     /// Waits until the process has exited, on a thread of its own rather than one of the
     /// concurrency pool's, and says how.
-    public func exit() async -> ChildExit {
+    public func termination() async -> ChildExit {
         await withCheckedContinuation { continuation in
             let thread = Thread { [self] in continuation.resume(returning: blockUntilExit()) }
             thread.start()

@@ -134,12 +134,12 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             // A malformed request: answer 400 and close. A broken head gets Hummingbird's bare
             // answer; a poll whose body broke HTTP framing gets the catalogue's, as any route.
             switch (error is HTTPParserError, state) {
-            case (true, .idle):
+            case (true, .idle), (true, .reading):
                 closeAfterResponse = true
-                write(HTTPResponse(status: .badRequest), body: ByteBuffer(), context: context)
-            case (true, .reading):
-                closeAfterResponse = true
-                let (head, body) = ResponseParts.error(TidingsError.malformedBody)
+                let (head, body) =
+                    if case .reading = state { ResponseParts.error(TidingsError.malformedBody) } else {
+                        (HTTPResponse(status: .badRequest), ByteBuffer())
+                    }
                 write(head, body: body, context: context)
             default:
                 context.close(promise: nil)
@@ -256,11 +256,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes a whole response, then serves what was pipelined behind it or waits for the
     /// next request.
     private func write(_ head: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext) {
-        var head = head
-        head.headerFields[.contentLength] = String(body.readableBytes)
-        head.headerFields[.date] = HTTPDate.now
-        head.headerFields[.server] = "tidings"
-        if closeAfterResponse { head.headerFields[.connection] = "close" }
+        let head = ResponseParts.framed(head, bodyLength: body.readableBytes, closing: closeAfterResponse)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         if closeAfterResponse {

@@ -23,6 +23,17 @@ enum ResponseParts {
         return (response.head, collector.buffer.value)
     }
 
+    /// `head` as written on the wire: its body's length, the date, the server, and
+    /// `Connection: close` when the connection closes after it.
+    static func framed(_ head: HTTPResponse, bodyLength: Int, closing: Bool) -> HTTPResponse {
+        var head = head
+        head.headerFields[.contentLength] = String(bodyLength)
+        head.headerFields[.date] = HTTPDate.now
+        head.headerFields[.server] = "tidings"
+        if closing { head.headerFields[.connection] = "close" }
+        return head
+    }
+
     /// A catalogue error's answer (anything else is `internal_error`).
     static func error(_ error: Error) -> (HTTPResponse, ByteBuffer) {
         let tidingsError = (error as? TidingsError) ?? .internalError
