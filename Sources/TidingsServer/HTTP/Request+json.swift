@@ -37,9 +37,11 @@ extension Request {
         headers[.transferEncoding] != nil || (headers[.contentLength].flatMap(Int.init) ?? 0) > 0
     }
 
-    /// A body that may be absent (no content type and no length): `nil` then, else parsed JSON.
+    /// A body that may be absent (no content type, no length, no chunks): `nil` then, else
+    /// parsed JSON. A declared body is never taken for an absent one: a bulk filter ignored
+    /// that way would act on the whole channel.
     func optionalJSONBody() async throws -> JSONValue? {
-        guard headers[.contentType] != nil || (headers[.contentLength].flatMap(Int.init) ?? 0) > 0 else { return nil }
+        guard headers[.contentType] != nil || declaresBody else { return nil }
         let bytes = try await jsonBodyBytes()
         return bytes.readableBytes == 0 ? nil : try JSONValue.parse(bytes)
     }

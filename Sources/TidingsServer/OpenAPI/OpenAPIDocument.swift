@@ -26,6 +26,8 @@ enum OpenAPIDocument {
             - `429`/`503` carry `Retry-After` in seconds.
             - A request body that breaks HTTP framing (a bad chunk, a connection that ends inside it) is
               `400 malformed_body` with `Connection: close`; a broken request head gets the HTTP layer's bare `400`.
+            - Where a body is optional (engagement metadata, bulk filters), a body sent without
+              `Content-Type: application/json`, by length or in chunks, is `415`, never taken for an absent one.
         servers:
           - url: http://127.0.0.1:8080
         security:
