@@ -133,17 +133,16 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .handedOff = state else {
             // A malformed request: answer 400 and close. A broken head gets Hummingbird's bare
             // answer; a poll whose body broke HTTP framing gets the catalogue's, as any route.
+            let (head, body): (HTTPResponse, ByteBuffer)
             switch (error is HTTPParserError, state) {
-            case (true, .idle), (true, .reading):
-                closeAfterResponse = true
-                let (head, body) =
-                    if case .reading = state { ResponseParts.error(TidingsError.malformedBody) } else {
-                        (HTTPResponse(status: .badRequest), ByteBuffer())
-                    }
-                write(head, body: body, context: context)
+            case (true, .idle): (head, body) = (HTTPResponse(status: .badRequest), ByteBuffer())
+            case (true, .reading): (head, body) = ResponseParts.error(TidingsError.malformedBody)
             default:
                 context.close(promise: nil)
+                return
             }
+            closeAfterResponse = true
+            write(head, body: body, context: context)
             return
         }
         context.fireErrorCaught(error)
