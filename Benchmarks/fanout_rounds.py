@@ -137,7 +137,8 @@ async def main():
             for name in threads:
                 threads[name] += window.last.get(name, 0.0)
             answered = (f"publish answered {result['publish']}" if args.nchan else
-                        f"creates answered at {sorted(c[1] for c in result['creates'])} ms")
+                        f"creates answered at {sorted(c[1] for c in result['creates'])} ms, per create first/median/"
+                        f"last answer {result['per_create_first_median_last_ms']} ms")
             print(f"round {r + 1}: last {result['last_ms']} ms, median {result['median_ms']} ms, "
                   f"lost {result['lost']}, server cpu {result['server_cpu_s']} s, client cpu {result['client_cpu_s']} s, "
                   f"{answered}", flush=True)
