@@ -91,7 +91,8 @@ public struct Timestamp: Hashable, Comparable, Sendable {
                 index += 1
             }
             guard digits > 0 else { return nil }
-            for _ in digits..<3 where digits < 3 { millis *= 10 }
+            // Digits past the third are dropped (truncated, as a millisecond clock would).
+            for _ in 0..<max(0, 3 - digits) { millis *= 10 }
         }
         var offset: Int64 = 0
         if index == chars.count - 1, chars[index] == 90 || chars[index] == 122 {
@@ -104,6 +105,8 @@ public struct Timestamp: Hashable, Comparable, Sendable {
             return nil
         }
         let days = Self.days(fromCivil: year, month, day)
+        // A day the month does not have (February 30th) is malformed, not the next month.
+        guard Self.civil(fromDays: days) == (year, month, day) else { return nil }
         milliseconds = days * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + millis - offset
     }
 

@@ -32,6 +32,31 @@ struct RequestBodyTests {
         #expect(try await server.request("GET", "/healthz", key: nil).status == 200)
     }
 
+    @Test("a chunked body over 256 KiB is 413 body_too_large on a closed connection, never a 500")
+    func chunkedBodyTooLarge() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let padding = String(repeating: "x", count: 300_000)
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}],"data":{"p":"\#(padding)"}}"#
+        let bytes = Array(body.utf8)
+        let chunks = stride(from: 0, to: bytes.count, by: 8192).map { start in
+            let chunk = bytes[start..<min(start + 8192, bytes.count)]
+            return String(chunk.count, radix: 16) + "\r\n" + String(decoding: chunk, as: UTF8.self) + "\r\n"
+        }
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "POST /v1/channels/in-app/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n"
+                + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks.joined() + "0\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        let answer = RawConnection.answers(in: text).first
+        #expect(answer?.head.hasPrefix("413 ") == true, "\(text.prefix(300))")
+        #expect(answer?.head.lowercased().contains("connection: close") == true)
+        #expect(answer?.body.contains(#""code":"body_too_large""#) == true)
+        #expect(closed)
+        let feed = try await server.request("GET", "/v1/users/ann/feeds/in-app", key: Self.key)
+        #expect(try JSONDecoder().decode(FeedPage.self, from: feed.body).meta.totalCount == 0)
+    }
+
     @Test("a chunked bulk filter without a content type is refused 415, never run as if it were absent")
     func chunkedFilterWithoutType() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

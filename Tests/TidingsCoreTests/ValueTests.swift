@@ -23,7 +23,15 @@ struct ValueTests {
         #expect(Timestamp(rfc3339: "2026-11-23T10:15:02.123Z")?.milliseconds == 1_795_428_902_123)
         #expect(Timestamp(rfc3339: "2026-11-23T11:15:02.1+01:00")?.milliseconds == 1_795_428_902_100)
         #expect(Timestamp(rfc3339: "2026-11-23T10:15:02Z")?.milliseconds == 1_795_428_902_000)
-        for junk in ["", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T10:15:02", "yesterday"] {
+        // More than three fractional digits are truncated to milliseconds (they crashed once).
+        #expect(Timestamp(rfc3339: "2026-11-23T10:15:02.1239Z")?.milliseconds == 1_795_428_902_123)
+        #expect(Timestamp(rfc3339: "2026-11-23T10:15:02.123456789-00:00")?.milliseconds == 1_795_428_902_123)
+        #expect(Timestamp(rfc3339: "2024-02-29T00:00:00Z") != nil)
+        let junks = [
+            "", "2026-11-23", "2026-13-01T00:00:00Z", "2026-11-23T10:15:02", "yesterday", "2026-02-29T00:00:00Z",
+            "2026-02-30T00:00:00Z", "2026-04-31T00:00:00Z", "2026-11-23T10:15:02.Z",
+        ]
+        for junk in junks {
             #expect(Timestamp(rfc3339: junk) == nil)
         }
     }

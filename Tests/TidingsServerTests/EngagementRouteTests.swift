@@ -48,6 +48,10 @@ struct EngagementRouteTests {
             }
             let delete = try await client.send(.delete, "/v1/messages/\(id)/interacted")
             #expect(delete.status == .methodNotAllowed && delete.headers[.allow] == "PUT")
+            for method in [HTTPRequest.Method.put, .delete, .post] {
+                let unknown = try await client.send(method, "/v1/messages/\(id)/bogus")
+                #expect(unknown.status == .badRequest && unknown.errorCode == "invalid_action")
+            }
         }
     }
 
@@ -59,6 +63,11 @@ struct EngagementRouteTests {
             #expect(try await client.send(.put, "/v1/messages/\(id)/interacted", json: tooMany).errorCode == "invalid_metadata")
             let nested = #"{"metadata":{"a":{"b":1}}}"#
             #expect(try await client.send(.put, "/v1/messages/\(id)/interacted", json: nested).status == .unprocessableContent)
+            for wrongShape in ["[1]", #""x""#, "42", "null"] {
+                let response = try await client.send(.put, "/v1/messages/\(id)/interacted", json: wrongShape)
+                #expect(response.status == .unprocessableContent && response.errorCode == "invalid_body")
+            }
+            #expect(try await client.send(.get, "/v1/messages/\(id)").decode(FeedItem.self).interactedAt == nil)
             let good = try await client.send(.put, "/v1/messages/\(id)/interacted", json: #"{"metadata":{"button":"ok","n":2}}"#)
             #expect(try good.decode(FeedItem.self).interactedAt != nil)
             let bare = try await client.execute(uri: "/v1/messages/\(id)/interacted", method: .put, headers: bearer(TestCredentials.apiKey))
@@ -127,6 +136,8 @@ struct BulkRouteTests {
         (#"{"tenants":"acme"}"#, "invalid_tenants"), (#"{"has_tenant":"yes"}"#, "invalid_has_tenant"),
         (#"{"older_than":"yesterday"}"#, "invalid_older_than"), (#"{"user_ids":[""]}"#, "invalid_user_ids"),
         (#"{"sources":[1]}"#, "invalid_sources"), (#"{"newer_than":5}"#, "invalid_newer_than"),
+        (#"{"newer_than":"2026-02-30T00:00:00Z"}"#, "invalid_newer_than"),
+        (#"{"user_ids":["ann"],"recipient_ids":["bob"]}"#, "invalid_user_ids"), ("[]", "invalid_body"),
     ])
     func badFilters(body: String, code: String) async throws {
         try await makeTestApp().test(.router) { client async throws in

@@ -30,6 +30,10 @@ struct FeedRouteTests {
             #expect(page.meta.markedSeen == 2 && page.meta.unseenCount == 0 && page.meta.unreadCount == 2)
             let peek = try await client.send(.get, "/v1/users/ann2/feeds/in-app?mark_seen=false").decode(FeedPage.self)
             #expect(peek.meta.markedSeen == 0 && peek.meta.unseenCount == 1)
+            // Names are percent-decoded like values: an encoded `mark_seen=false` is still a peek.
+            let encoded = try await client.send(.get, "/v1/users/ann2/feeds/in-app?mark%5Fseen=false&page%5Fsize=1")
+                .decode(FeedPage.self)
+            #expect(encoded.meta.markedSeen == 0 && encoded.meta.unseenCount == 1 && encoded.pageInfo.pageSize == 1)
         }
     }
 

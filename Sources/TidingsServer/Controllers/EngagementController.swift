@@ -1,3 +1,4 @@
+import HTTPTypes
 import Hummingbird
 import TidingsAPI
 import TidingsCore
@@ -21,6 +22,14 @@ struct EngagementController: Sendable {
         group.put("messages/{id}/interacted") { request, context in try await change(.interacted, request, context) }
             .rejectMethods(on: "messages/{id}/interacted", except: [.put])
         group.post("messages/batch/{action}", use: batch).rejectMethods(on: "messages/batch/{action}", except: [.post])
+        // Any other action on a message is `400 invalid_action`, as on the batch and bulk paths
+        // (the named routes above take precedence over this one).
+        for method in [HTTPRequest.Method.put, .delete, .post] {
+            group.on("messages/{id}/{action}", method: method) { _, context -> Response in
+                let name = try context.parameters.decoded("action", invalid: .routeNotFound)
+                throw TidingsErrorResponse(.invalidParameter("action", "Unknown action \(name.debugDescription)."))
+            }
+        }
     }
 
     @Sendable func message(_ request: Request, context: AuthenticatedContext) async throws -> Response {
@@ -69,10 +78,11 @@ struct EngagementController: Sendable {
         return try Response.json(items)
     }
 
-    /// The optional `{"metadata": {…}}` body of `PUT …/interacted`.
+    /// The optional `{"metadata": {…}}` body of `PUT …/interacted`: absent, or an object.
     static func metadata(_ request: Request) async throws -> String? {
         guard let body = try await request.optionalJSONBody() else { return nil }
-        do {
+        do throws(TidingsError) {
+            guard body.objectValue != nil else { throw .invalidField("body", "The body must be a JSON object.") }
             return try EngagementValidator.metadataJSON(body["metadata"])
         } catch {
             throw TidingsErrorResponse(error)

@@ -1,6 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
+import NIOCore
 import NIOHTTP1
 import TidingsAPI
 import TidingsCore
@@ -27,6 +28,10 @@ extension Request {
             return try await read()
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw TidingsErrorResponse(.bodyTooLarge(limit: limit))
+        } catch is NIOTooManyBytesError {
+            // A chunked body that outgrew the limit while streaming: the rest of it is unread,
+            // so the connection closes after the answer rather than drain an unbounded stream.
+            throw ClosingConnection(error: TidingsErrorResponse(.bodyTooLarge(limit: limit)))
         } catch is HTTPParserError {
             throw ClosingConnection(error: TidingsErrorResponse(.malformedBody))
         }
@@ -46,10 +51,14 @@ extension Request {
         return bytes.readableBytes == 0 ? nil : try JSONValue.parse(bytes)
     }
 
-    /// The query parameters as a dictionary (the last value of a repeated name wins).
+    /// The query parameters as a dictionary, names and values percent-decoded (the last value
+    /// of a repeated name wins). Hummingbird decodes only the values: `mark%5Fseen=false`
+    /// would otherwise be ignored, and a peek would mark the page seen.
     var queryDictionary: [String: String] {
         var parameters = [String: String]()
-        for (key, value) in uri.queryParameters { parameters[String(key)] = String(value) }
+        for (key, value) in uri.queryParameters {
+            parameters[key.removingPercentEncoding ?? String(key)] = String(value)
+        }
         return parameters
     }
 }

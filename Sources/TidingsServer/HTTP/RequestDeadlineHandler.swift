@@ -5,7 +5,8 @@ import NIOHTTPTypes
 /// within the request timeout of the connection opening or of the previous response (a
 /// client trickling its headers or body, slowloris, is cut off), and a connection on
 /// which no request has started is closed after the idle timeout. A long poll whose
-/// request was read keeps its connection.
+/// request was read keeps its connection. A response that says `Connection: close` ends its
+/// connection once written.
 ///
 /// The deadline moves on every request and response, so it is kept lazily: moving it later
 /// is a clock read, and when the handler's bucket of the loop's `DeadlineWheel` ends, the
@@ -26,6 +27,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// When the current request must be read whole.
     private var requestDue = NIODeadline.distantFuture
     private var readingRequest = false
+    /// Whether the response being written says `Connection: close`.
+    private var closesAfterResponse = false
     /// The wheel's bucket this handler waits in, if any.
     private var bucket: Int64?
     /// This handler's context while it is in the pipeline: what a passed deadline closes.
@@ -66,7 +69,24 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { responseEnded() }
+        switch unwrapOutboundIn(data) {
+        case .head(let head):
+            closesAfterResponse = head.headerFields[.connection]?.lowercased() == "close"
+        case .end where closesAfterResponse:
+            // The response said `Connection: close` (HTTP/1.1 §9.6: the server then closes).
+            // Hummingbird keeps reading for a next request; half-closing once the end is
+            // written tells the client, and the rest of an unread body still drains instead
+            // of turning the close into a reset that could lose this answer.
+            responseEnded()
+            let written = promise ?? context.eventLoop.makePromise()
+            context.write(data, promise: written)
+            written.futureResult.whenSuccess { context.close(mode: .output, promise: nil) }
+            return
+        case .end:
+            responseEnded()
+        case .body:
+            break
+        }
         context.write(data, promise: promise)
     }
 

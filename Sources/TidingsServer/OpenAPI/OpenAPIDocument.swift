@@ -28,6 +28,12 @@ enum OpenAPIDocument {
               `400 malformed_body` with `Connection: close`; a broken request head gets the HTTP layer's bare `400`.
             - Where a body is optional (engagement metadata, bulk filters), a body sent without
               `Content-Type: application/json`, by length or in chunks, is `415`, never taken for an absent one.
+              A body that is there must be a JSON object (`422 invalid_body` otherwise).
+            - A chunked body that grows past 256 KiB is `413 body_too_large` with `Connection: close`.
+            - Query parameter names and values are both percent-decoded; a repeated name keeps its last value.
+            - A bulk filter may name its users `user_ids` or `recipient_ids`, not both (`422 invalid_user_ids`).
+            - Times in bulk filters are RFC 3339; digits past milliseconds are truncated, and a day the month
+              does not have is `422`.
         servers:
           - url: http://127.0.0.1:8080
         security:

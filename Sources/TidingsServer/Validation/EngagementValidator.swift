@@ -39,7 +39,12 @@ enum EngagementValidator {
     static func bulkFilter(_ body: JSONValue) throws(TidingsError) -> BulkFilter {
         guard let fields = body.objectValue else { throw .invalidField("body", "The body must be a JSON object.") }
         var filter = BulkFilter()
-        if let users = fields["user_ids"] ?? fields["recipient_ids"], users != .null {
+        let named = [fields["user_ids"], fields["recipient_ids"]].compactMap { $0 }.filter { $0 != .null }
+        // Both names at once is ambiguous: one of them would be ignored, perhaps the narrower.
+        guard named.count < 2 else {
+            throw .invalidField("user_ids", "Give user_ids or its synonym recipient_ids, not both.")
+        }
+        if let users = named.first {
             filter.userIDs = try strings(users, field: "user_ids")
             guard filter.userIDs?.allSatisfy(Identifiers.isValidUserID) == true else {
                 throw .invalidField("user_ids", "user_ids must hold valid user ids.")
