@@ -1,14 +1,10 @@
-import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import Logging
 import NIOCore
 import NIOHTTP1
 import NIOHTTPTypes
-import Synchronization
 import TidingsCore
-import TidingsStore
 
 /// Serves long polls on a connection without Hummingbird's per-connection task, so a
 /// waiting poll costs a hub slot and this handler, not a suspended task (STACK-NOTES §3:
@@ -27,20 +23,6 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
-    private enum State {
-        /// Between requests.
-        case idle
-        /// A poll's head arrived; waiting for its end.
-        case reading(HTTPRequest)
-        /// The router or a re-read is working on the poll.
-        case running
-        /// Waiting on the hub, with no task (or re-reading the stream after a wake-up).
-        case parked(ParkedPoll)
-        /// Given to Hummingbird; this handler only passes parts on.
-        case handedOff
-        case closed
-    }
-
     private let lane: PollLane
     private let deadline: RequestDeadlineHandler
     private let handoff: @Sendable (Channel) throws -> HTTP1Channel.Value
@@ -49,6 +31,8 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Parts that arrived while a poll was in progress (pipelining), answered after it.
     private var pending: [HTTPRequestPart] = []
     private var closeAfterResponse = false
+    /// The client half-closed: the connection ends once what it asked for is answered.
+    private var inputEnded = false
     private var setupCompleted = false
     /// This handler's context while it is in the pipeline, and the HTTP encoder's, where
     /// writing puts bytes on the socket as they are.
@@ -99,6 +83,10 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         switch (state, event) {
         case (.handedOff, _):
             context.fireUserInboundEventTriggered(event)
+        case (.running, ChannelEvent.inputClosed):
+            // A half-close after a request: a poll answered at once is, then the connection
+            // closes; one that would wait is dropped in `park` (the client sends nothing more).
+            inputEnded = true
         case (_, ChannelEvent.inputClosed):
             // The client went away (or will send nothing more): a waiting poll is dropped now.
             context.close(promise: nil)
@@ -178,8 +166,11 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func park(_ poll: ParkedPoll, channel: Channel) {
-        guard case .running = state else {
-            lane.hub.release(poll.ticket)  // the client left while the poll was routed
+        guard case .running = state, !inputEnded else {
+            lane.hub.release(poll.ticket)  // the client left (or half-closed) while the poll was routed
+            guard inputEnded else { return }
+            state = .closed
+            channel.close(promise: nil)
             return
         }
         state = .parked(poll)
@@ -237,7 +228,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// connection closes after it.
     func answer(_ answer: WireAnswer, channel: Channel) {
         guard case .running = state, let context else { return }
-        guard !closeAfterResponse, let socket else {
+        guard !closeAfterResponse, !(inputEnded && pending.isEmpty), let socket else {
             let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
             write(head, body: answer.body, context: context)
             return
@@ -255,6 +246,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// Writes a whole response, then serves what was pipelined behind it or waits for the
     /// next request.
     private func write(_ head: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext) {
+        if inputEnded, pending.isEmpty { closeAfterResponse = true }
         let head = ResponseParts.framed(head, bodyLength: body.readableBytes, closing: closeAfterResponse)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
@@ -272,8 +264,16 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     /// The connection is free for its next request: serves what was pipelined behind.
     private func responseWritten(context: ChannelHandlerContext) {
         state = .idle
-        while case .idle = state, !pending.isEmpty {
-            process(pending.removeFirst(), context: context)
+        // A request's parts go through `.idle` and `.reading` until its end starts it.
+        loop: while !pending.isEmpty {
+            switch state {
+            case .idle, .reading: process(pending.removeFirst(), context: context)
+            default: break loop
+            }
+        }
+        if case .idle = state, inputEnded {
+            state = .closed
+            context.close(promise: nil)
         }
     }
 
