@@ -133,6 +133,7 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
                 let pipeline = channel.pipeline.syncOperations
                 try pipeline.addHandler(HTTPResponseEncoder(configuration: .init()))
                 try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder(leftOverBytesStrategy: .dropBytes)))
+                try pipeline.addHandler(HTTP10CloseHandler())
                 try pipeline.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                 let deadline = RequestDeadlineHandler(
                     requestTimeout: requestTimeout, idleTimeout: idleTimeout,

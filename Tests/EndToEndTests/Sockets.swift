@@ -75,6 +75,20 @@ final class RawConnection {
         }
     }
 
+    /// Reads until `marker` has arrived (nil if the peer closes or 10 s pass first): all
+    /// that arrived up to and including it.
+    func read(through marker: String) -> String? {
+        var data = [UInt8]()
+        while true {
+            if let end = data.firstRange(of: Array(marker.utf8)) {
+                return String(decoding: data[..<end.upperBound], as: UTF8.self)
+            }
+            var byte: UInt8 = 0
+            guard recv(fd, &byte, 1, 0) == 1 else { return nil }  // byte by byte: nothing after it is taken
+            data.append(byte)
+        }
+    }
+
     /// Reads until the peer closes or 10 s pass; returns what arrived and whether it closed.
     func readToEnd() -> (String, Bool) {
         var data = [UInt8]()

@@ -1,3 +1,4 @@
+import HTTPTypes
 import NIOCore
 import NIOHTTPTypes
 
@@ -55,7 +56,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head:
+        case .head(let head):
+            // `Expect: 100-continue` is answered at once when nothing is pending before this
+            // request (RFC 9110 §10.1.1); a client would otherwise wait a second or more before
+            // it sends its body. A body declared over the limit gets its `413` at once instead.
+            if due != nil, Self.expectsContinue(head) {
+                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+            }
             readingRequest = true
             // While a response is pending (a pipelined request), its end starts the clock.
             if due != nil { due = requestDue }
@@ -126,6 +133,15 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         } else {
             bucket = wheel.add(self, dueBy: due)
         }
+    }
+
+    /// Whether `head` waits for `100 Continue` before sending a body the server would read.
+    private static func expectsContinue(_ head: HTTPRequest) -> Bool {
+        guard head.headerFields[.expect]?.lowercased() == "100-continue" else { return false }
+        if let length = head.headerFields[.contentLength].flatMap(Int.init) {
+            return length > 0 && length <= ServerConfiguration.maxBodyBytes
+        }
+        return head.headerFields[.transferEncoding] != nil
     }
 
     private func leaveWheel() {

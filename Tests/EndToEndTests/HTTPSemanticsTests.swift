@@ -1,0 +1,51 @@
+import Foundation
+import Testing
+
+/// HTTP/1.x rules that clients rely on and HTTP libraries hide: `Expect: 100-continue`,
+/// HTTP/1.0 connections, and connections that a `Connection: close` answer ends.
+@Suite("HTTP/1.x semantics on a real socket", .serialized)
+struct HTTPSemanticsTests {
+    static let key = OperationsTests.key
+
+    @Test("Expect: 100-continue gets 100 Continue before the body is sent, then the final answer")
+    func expectContinue() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "POST /v1/channels/in-app/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+                + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+        let interim = connection.read(through: "\r\n\r\n")
+        #expect(interim?.hasPrefix("HTTP/1.1 100 Continue\r\n") == true, "\(interim ?? "nothing")")
+        connection.send(body)
+        let answer = RawConnection.answers(in: connection.readToEnd().0).first
+        #expect(answer?.head.hasPrefix("201 ") == true, "\(answer?.head ?? "no answer")")
+    }
+
+    @Test("a body declared over the limit with Expect: 100-continue gets 413 at once, no 100")
+    func expectContinueTooLarge() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "POST /v1/channels/in-app/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 10000000\r\nExpect: 100-continue\r\n\r\n")
+        let head = connection.read(through: "\r\n\r\n")
+        #expect(head?.hasPrefix("HTTP/1.1 413 ") == true, "\(head ?? "nothing")")
+    }
+
+    @Test("an HTTP/1.0 request is answered and its connection closed, on the poll lane and off it", arguments: [
+        "/healthz", "/v1/users/ann/feeds/in-app/updates", "/v1/users/ann/feeds/in-app",
+    ])
+    func http10Closes(path: String) async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let connection = try RawConnection(port: server.port)
+        connection.send("GET \(path) HTTP/1.0\r\nAuthorization: Bearer \(Self.key)\r\n\r\n")
+        let (text, closed) = connection.readToEnd()
+        #expect(RawConnection.answers(in: text).first?.head.hasPrefix("200 OK") == true, "\(text)")
+        #expect(closed)
+    }
+}
