@@ -120,6 +120,25 @@ struct OperationsTests {
         #expect(missing == 0, "\(missing) of \(acknowledged.count) acknowledged messages were lost")
     }
 
+    @Test("SIGTERM with a client stalled inside its body: exit 0 after a short grace, not the request timeout")
+    func sigtermWithStalledBody() async throws {
+        let server = try await ServerProcess(
+            arguments: ["--request-timeout", "600"], environment: ["TIDINGS_API_KEYS": Self.key])
+        let stalled = try RawConnection(port: server.port)
+        stalled.send(
+            "POST /v1/channels/in-app/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 100\r\nExpect: 100-continue\r\n\r\n")
+        // 100 Continue says the server has read the head; the body then stops short.
+        #expect(stalled.read(through: "\r\n\r\n")?.hasPrefix("HTTP/1.1 100 Continue") == true)
+        stalled.send(#"{"rec"#)
+        let began = ContinuousClock.now
+        server.process.terminate()
+        #expect(await server.process.termination() == .exited(0))
+        // The grace is 2 s; anything near the 600 s request timeout means the stall held the exit.
+        #expect(ContinuousClock.now - began < .seconds(60))
+        #expect(stalled.readToEnd().1)
+    }
+
     @Test("a client trickling its headers is cut off while others are served")
     func slowloris() async throws {
         let server = try await ServerProcess(arguments: ["--request-timeout", "1"], environment: ["TIDINGS_API_KEYS": Self.key])

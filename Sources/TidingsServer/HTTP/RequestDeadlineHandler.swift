@@ -97,6 +97,19 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.write(data, promise: promise)
     }
 
+    /// On shutdown, a request still arriving gets a short grace instead of the whole request
+    /// timeout: a client that stalls inside its body must not hold the exit up for long.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is ChannelShouldQuiesceEvent, readingRequest {
+            requestDue = min(requestDue, .now() + Self.shutdownGrace)
+            if let due { schedule(min(due, requestDue)) }
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
+    /// What a request still arriving at shutdown has left to arrive whole.
+    static let shutdownGrace = TimeAmount.seconds(2)
+
     func channelInactive(context: ChannelHandlerContext) {
         due = nil
         leaveWheel()
@@ -113,7 +126,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     func responseEnded() {
         let now = NIODeadline.now()
         requestDue = now + requestTimeout
-        let next = readingRequest ? requestDue : min(requestDue, now + idleTimeout)
+        schedule(readingRequest ? requestDue : min(requestDue, now + idleTimeout))
+    }
+
+    /// Makes `next` the connection's deadline, in the wheel's bucket that holds it.
+    private func schedule(_ next: NIODeadline) {
         due = next
         guard context != nil else { return }
         if let bucket {
