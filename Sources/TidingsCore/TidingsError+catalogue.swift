@@ -55,6 +55,12 @@ extension TidingsError {
     public static let cursorExpired = TidingsError(
         status: 410, code: "cursor_expired",
         message: "The cursor is older than the retained update stream: reload the feed and continue from its updates_cursor.")
+    /// A cursor past the newest position this server ever gave out: the data was restored or
+    /// reset since. The client recovers as from an expired one.
+    public static let cursorAhead = TidingsError(
+        status: 410, code: "cursor_expired",
+        message: "The cursor is ahead of this server's update stream (its data was restored or reset): "
+            + "reload the feed and continue from its updates_cursor.")
 
     // 429, 503
     public static func tooManyRequests(_ message: String, retryAfter: Int) -> TidingsError {

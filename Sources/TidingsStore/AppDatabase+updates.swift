@@ -92,6 +92,7 @@ extension AppDatabase {
 
     private static func updates(of feed: FeedKey, since: Int64?, limit: Int, db: Database) throws -> UpdatesBatch {
         guard let row = try FeedReader.feedRow(feed, db: db) else {
+            if let since, since > (try UpdateStream.head(db)) { throw TidingsError.cursorAhead }
             return UpdatesBatch(
                 feed: feed, entries: [], position: try since ?? UpdateStream.head(db), hasMore: false,
                 counts: FeedCounts(totalCount: 0, unreadCount: 0, unseenCount: 0))
@@ -106,6 +107,8 @@ extension AppDatabase {
         }
         if since < row.prunedThrough { throw TidingsError.cursorExpired }
         let (entries, hasMore) = try UpdateStream.entries(feedID: row.id, after: since, limit: limit, db: db)
+        // Positions only grow, so a cursor past the newest one came from other data.
+        if entries.isEmpty, since > (try UpdateStream.head(db)) { throw TidingsError.cursorAhead }
         return UpdatesBatch(
             feed: feed, entries: entries, position: entries.last?.position ?? since, hasMore: hasMore, counts: counts)
     }

@@ -85,7 +85,9 @@ struct UpdatesRouteTests {
         try await makeTestApp().test(.router) { client async throws in
             let bob = try await client.send(.get, "/v1/users/bob/feeds/in-app/updates").decode(UpdatesResponse.self).cursor
             for (query, code) in [
-                ("timeout=-1", "invalid_timeout"), ("timeout=soon", "invalid_timeout"), ("limit=0", "invalid_limit"),
+                ("timeout=-1", "invalid_timeout"), ("timeout=soon", "invalid_timeout"), ("timeout=0x10", "invalid_timeout"),
+                ("timeout=1e3", "invalid_timeout"), ("timeout=.5", "invalid_timeout"), ("timeout=nan", "invalid_timeout"),
+                ("limit=0", "invalid_limit"),
                 ("limit=501", "invalid_limit"), ("since=garbage", "invalid_cursor"), ("since=\(bob)", "invalid_cursor"),
             ] {
                 let response = try await client.send(.get, Self.path + "?\(query)")
@@ -108,6 +110,21 @@ struct UpdatesRouteTests {
         }
     }
 
+    @Test("a cursor from other data, ahead of this stream (a restore, a reset), is 410 like an expired one")
+    func cursorAhead() async throws {
+        let elsewhere = try await makeTestApp().test(.router) { client async throws in
+            for _ in 0..<3 { try await client.createMessages(["ann"]) }
+            return try await client.send(.get, Self.path).decode(UpdatesResponse.self).cursor
+        }
+        try await makeTestApp().test(.router) { client async throws in
+            for feedExists in [false, true] {
+                if feedExists { try await client.createMessages(["ann"]) }
+                let response = try await client.send(.get, Self.path + "?since=\(elsewhere)&timeout=0")
+                #expect(response.status == .gone && response.errorCode == "cursor_expired", "feed exists: \(feedExists)")
+            }
+        }
+    }
+
     @Test("beyond the per-user maximum 429 with Retry-After; beyond the server maximum 503")
     func limits() async throws {
         let (app, dependencies) = try await makeTestServer(maxPollsPerUser: 2, maxPolls: 3)
@@ -119,6 +136,11 @@ struct UpdatesRouteTests {
             await dependencies.hub.waitForWaitingPolls(2)
             let third = try await client.send(.get, Self.path + "?since=\(ann)&timeout=30")
             #expect(third.status == .tooManyRequests && third.headers[.retryAfter] != nil)
+            // The limits count polls that wait: one whose cursor already has events is answered.
+            let web = try await client.send(.get, "/v1/users/ann/feeds/web/updates").decode(UpdatesResponse.self).cursor
+            try await client.createMessages(["ann"], channel: "web")
+            let ready = try await client.send(.get, "/v1/users/ann/feeds/web/updates?since=\(web)&timeout=30")
+            #expect(ready.status == .ok && (try? ready.decode(UpdatesResponse.self).events.count) == 1)
             async let bobPoll = client.send(.get, "/v1/users/bob/feeds/in-app/updates?since=\(bob)&timeout=30")
             await dependencies.hub.waitForWaitingPolls(3)
             let carol = try await client.send(.get, "/v1/users/carol/feeds/in-app/updates?since=\(bob)&timeout=30")

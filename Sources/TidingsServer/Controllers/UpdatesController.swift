@@ -51,6 +51,9 @@ struct UpdatesController: Sendable {
         do {
             ticket = try hub.register(feed: feed, timeout: .milliseconds(Int64(timeout * 1000)))
         } catch {
+            // The limits count polls that wait: one whose cursor already has events is answered.
+            let batch = try await database.updates(of: feed, since: since, limit: limit)
+            guard batch.isEmpty else { return try response(batch, feed: feed) }
             throw TidingsErrorResponse(error)
         }
         if let parking = PollParking.current {
@@ -144,7 +147,10 @@ struct UpdatesController: Sendable {
     static func timeoutAndLimit(_ parameters: [String: String]) throws -> (Double, Int) {
         var timeout = defaultTimeout
         if let text = parameters["timeout"] {
-            guard let value = Double(text), value.isFinite, value >= 0 else {
+            // Decimal seconds only (`5`, `2.5`): `Double` would also take `0x10`, `1e3` or `nan`.
+            let parts = text.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            let decimal = parts.allSatisfy { !$0.isEmpty && $0.utf8.allSatisfy { (48...57).contains($0) } }
+            guard decimal, let value = Double(text), value.isFinite, value >= 0 else {
                 throw TidingsErrorResponse(.invalidParameter("timeout", "timeout must be a number of seconds, 0 or more."))
             }
             timeout = min(value, maxTimeout)

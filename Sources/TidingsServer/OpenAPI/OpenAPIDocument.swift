@@ -23,7 +23,12 @@ enum OpenAPIDocument {
               request first is answered, error or not, with `Connection: close` and its connection closes after it
               (disconnects are detected by reading that connection to its end); open polls on connections of their
               own.
-            - `429`/`503` carry `Retry-After` in seconds.
+            - `429`/`503` carry `Retry-After` in seconds. The poll limits count polls that wait: a poll over a limit
+              whose cursor already has events (or `timeout=0`) is answered.
+            - A poll's `timeout` is decimal seconds (`25`, `2.5`); hex, exponents and the like are `400 invalid_timeout`.
+            - A `since` cursor ahead of the update stream (from data since restored or reset) is `410 cursor_expired`,
+              recovered from like an expired one: reload the feed and continue from its `updates_cursor`.
+            - HTTP/1.0 connections close after their answer; `Expect: 100-continue` is answered at once.
             - A request body that breaks HTTP framing (a bad chunk, a connection that ends inside it) is
               `400 malformed_body` with `Connection: close`; a broken request head gets the HTTP layer's bare `400`.
             - Where a body is optional (engagement metadata, bulk filters), a body sent without
