@@ -1,10 +1,6 @@
 import Foundation
 import TidingsAPI
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// A typed async client for the Tidings HTTP API (API.md sections 4–7).
 ///
 /// Every call sends `Authorization: Bearer <credential>` (a secret API key or a user token),
@@ -38,6 +34,7 @@ public struct TidingsClient: Sendable {
         self.credential = credential
         self.requestTimeout = requestTimeout
         self.transport = HTTPTransport(
+            connectTimeout: requestTimeout,
             longestRequest: max(requestTimeout, TimeInterval(Self.maximumPollTimeout) + Self.pollSlack))
     }
 
@@ -47,16 +44,12 @@ public struct TidingsClient: Sendable {
         _ method: String, _ path: [String], query: [(String, String)] = [], body: Data? = nil,
         headers: [String: String] = [:], timeout: TimeInterval? = nil
     ) async throws -> HTTPResponse {
-        var request = URLRequest(url: try url(path, query: query))
-        request.httpMethod = method
-        request.timeoutInterval = timeout ?? requestTimeout
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        var request = HTTPRequest(
+            method: method, url: try url(path, query: query), body: body, timeout: timeout ?? requestTimeout)
+        request.headers.append(("Accept", "application/json"))
+        if let credential { request.headers.append(("Authorization", "Bearer \(credential)")) }
+        if body != nil { request.headers.append(("Content-Type", "application/json")) }
+        request.headers += headers.map { ($0.key, $0.value) }
         let response = try await transport.send(request)
         guard (200...299).contains(response.status) else {
             throw TidingsClientError.fromResponse(
