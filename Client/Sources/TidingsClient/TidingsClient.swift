@@ -22,13 +22,10 @@ public struct TidingsClient: Sendable {
     let transport: HTTPTransport
 
     /// A client for the server at `baseURL`; throws `invalidRequest` unless it is an
-    /// `http` or `https` URL with a host.
+    /// `http` or `https` URL with a host, and a port in `validPorts` if it names one.
     public init(baseURL: URL, credential: String?, requestTimeout: TimeInterval = 30) throws {
-        guard let scheme = baseURL.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = baseURL.host, !host.isEmpty
-        else {
-            throw TidingsClientError.invalidRequest(
-                "the server URL must be http:// or https:// with a host: \(baseURL)")
+        if let problem = Self.baseURLProblem(baseURL) {
+            throw TidingsClientError.invalidRequest("the server URL \(problem), not '\(baseURL)'")
         }
         self.baseURL = baseURL
         self.credential = credential

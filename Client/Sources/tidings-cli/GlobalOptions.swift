@@ -33,11 +33,19 @@ struct GlobalOptions: ParsableArguments {
         guard let credential else {
             throw ValidationError("no credential: give --key or --token, or set TIDINGS_API_KEY or TIDINGS_TOKEN")
         }
-        guard let base = URL(string: serverURL), let client = try? TidingsClient(baseURL: base, credential: credential)
-        else {
-            throw ValidationError("--url must be an http:// or https:// URL, not '\(serverURL)'")
+        return try TidingsClient(baseURL: try baseURL(), credential: credential)
+    }
+
+    /// The server's base URL; one the client cannot use (not http(s), no host, a port
+    /// out of range) is a usage error.
+    func baseURL() throws -> URL {
+        guard let url = URL(string: serverURL) else {
+            throw ValidationError("--url must be an http:// or https:// URL with a host, not '\(serverURL)'")
         }
-        return client
+        if let problem = TidingsClient.baseURLProblem(url) {
+            throw ValidationError("--url \(problem), not '\(serverURL)'")
+        }
+        return url
     }
 
     /// A variable's value; set but empty counts as unset.

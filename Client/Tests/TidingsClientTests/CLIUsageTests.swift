@@ -23,13 +23,25 @@ struct CLIUsageTests {
             ["send", "--to", "a", "--text", "t", "--data", "[1]"], ["mark", "read"], ["mark", "bogus", "msg_x"],
             ["mark-all", "unread", "--user", "a"], ["watch", "--user", "a", "--count", "0"], ["nope"],
             ["feed", "--user", "a", "--nope"], ["token", "--user", "a", "--secret", "short"], ["token", "--user", "a"],
-            ["feed", "--user", "a", "--url", "ftp://x"],
+            ["feed", "--user", "a", "--url", "ftp://x"], ["feed", "--user", "a", "--url", "http://127.0.0.1:99999"],
         ])
     func badUsageExitsTwo(arguments: [String]) async throws {
         let result = try await CLI.run(
             arguments, environment: ["TIDINGS_URL": "http://127.0.0.1:1", "TIDINGS_API_KEY": "sk"])
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
         #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("a --url port out of range is one line of bad usage, for bench too")
+    func portOutOfRange() async throws {
+        for arguments in [["feed", "--user", "a"], ["bench", "ingest"]] {
+            let result = try await CLI.run(arguments + ["--url", "http://127.0.0.1:99999", "--key", "sk"])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            // ArgumentParser says "Error:" for what bench checks in `validate()`.
+            let first = result.stderr.prefix { $0 != "\n" }.lowercased()
+            #expect(first.hasPrefix("error: --url must have a port between 1 and 65535"), "\(result.stderr)")
+            #expect(result.stderr.contains("'http://127.0.0.1:99999'"))
+        }
     }
 
     @Test("no credential at all is bad usage")

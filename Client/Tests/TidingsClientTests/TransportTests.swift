@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TidingsBench
 import TidingsClient
 
 #if canImport(Glibc)
@@ -62,5 +63,22 @@ struct TransportTests {
         let client = try TidingsClient(baseURL: try #require(URL(string: "http://127.0.0.1:1")), credential: "sk")
         let error = await #expect(throws: TidingsClientError.self) { _ = try await client.bulkOperation(id: "bulk_x") }
         #expect(error == .unreachable("http://127.0.0.1:1: connection refused"))
+    }
+
+    @Test(
+        "a base URL with a port out of range is refused before any request",
+        arguments: ["http://127.0.0.1:99999", "http://127.0.0.1:0", "http://h:65536", "http://h:99999999999999999999"])
+    func portOutOfRange(url: String) throws {
+        let base = try #require(URL(string: url))
+        #expect(TidingsClient.baseURLProblem(base)?.contains("port") == true)
+        #expect(throws: TidingsClientError.self) { try TidingsClient(baseURL: base, credential: "sk") }
+        #expect(throws: TidingsClientError.self) { try BenchTarget(url: url, apiKey: "sk") }
+    }
+
+    @Test("base URLs with a port in range, an empty port, IPv6 or user info are fine")
+    func portInRange() throws {
+        for url in ["http://h:1", "https://h:65535/api", "http://h:/x", "http://[::1]:8080", "http://u:p@h:80"] {
+            #expect(TidingsClient.baseURLProblem(try #require(URL(string: url))) == nil, "\(url)")
+        }
     }
 }
