@@ -21,7 +21,8 @@ struct CLIUsageTests {
             ["feed", "--user", "a", "--after", "x", "--before", "y"],
             ["send", "--to", "a"], ["send", "--to", "a", "--text", "t", "--markdown", "m"],
             ["send", "--to", "a", "--text", "t", "--data", "[1]"], ["mark", "read"], ["mark", "bogus", "msg_x"],
-            ["mark-all", "unread", "--user", "a"], ["watch", "--user", "a", "--count", "0"], ["nope"],
+            ["mark-all", "unread", "--user", "a"], ["watch", "--user", "a", "--count", "0"],
+            ["watch", "--user", "a", "--poll-timeout", "0"], ["watch", "--user", "a", "--poll-timeout", "61"], ["nope"],
             ["feed", "--user", "a", "--nope"], ["token", "--user", "a", "--secret", "short"], ["token", "--user", "a"],
             ["feed", "--user", "a", "--url", "ftp://x"], ["feed", "--user", "a", "--url", "http://127.0.0.1:99999"],
         ])
