@@ -80,6 +80,28 @@ struct CLIUsageTests {
         }
     }
 
+    @Test("--key and --token together are bad usage; with both variables the token wins; a flag beats either")
+    func keyAndToken() async throws {
+        try await TestServer.with { server in
+            let token = try await TestTokens.mint(user: "hal")
+            let bothFlags = try await CLI.run(
+                ["feed", "--user", "hal", "--key", TestServer.apiKey, "--token", token], server: server, key: nil)
+            #expect(bothFlags.status == 2)
+            #expect(bothFlags.stderr.contains("give --key or --token, not both"), "\(bothFlags.stderr)")
+            let both = ["TIDINGS_TOKEN": token]  // beside TIDINGS_API_KEY, which `server:` sets
+            let own = try await CLI.run(["feed", "--user", "hal"], server: server, environment: both)
+            let other = try await CLI.run(["feed", "--user", "ivy"], server: server, environment: both)
+            #expect(own.status == 0, "\(own.stderr)")
+            #expect(other.status == 1)  // acting as hal, not with the key
+            #expect(other.stderr.contains("forbidden"))
+            let keyFlag = try await CLI.run(
+                ["feed", "--user", "ivy", "--key", TestServer.apiKey], server: server, key: nil, environment: both)
+            let tokenFlag = try await CLI.run(["feed", "--user", "ivy", "--token", token], server: server)
+            #expect(keyFlag.status == 0, "\(keyFlag.stderr)")
+            #expect(tokenFlag.status == 1)
+        }
+    }
+
     @Test(
         "every command has --help with examples",
         arguments: [[], ["send"], ["feed"], ["watch"], ["mark"], ["mark-all"], ["bulk-status"], ["token"]])
