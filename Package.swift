@@ -24,7 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
-        // Tests only (EndToEndTests' HTTP client); built anyway for HummingbirdTesting.
+        // The HTTP client of TidingsClient (and of EndToEndTests).
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
     ],
     targets: [
@@ -77,7 +77,15 @@ let package = Package(
         ),
         // The client library over the HTTP API, and the CLI on top of it.
         .target(
-            name: "TidingsClient", dependencies: ["TidingsAPI", "TidingsCore"], path: "Client/Sources/TidingsClient"),
+            name: "TidingsClient",
+            dependencies: [
+                "TidingsAPI", "TidingsCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            path: "Client/Sources/TidingsClient"),
         // The load generator behind `tidings-cli bench`: SwiftNIO connections (thousands at once),
         // HdrHistogram latencies. Not for production clients.
         .target(

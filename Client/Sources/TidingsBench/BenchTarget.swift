@@ -14,7 +14,8 @@ public struct BenchTarget: Sendable, Hashable {
     /// anything else (the load generator speaks plain HTTP/1.1 only).
     public init(url: String, apiKey: String) throws {
         guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
-            let host = components.host, !host.isEmpty
+            let host = components.host, !host.isEmpty,
+            let parsed = URL(string: url), TidingsClient.baseURLProblem(parsed) == nil
         else {
             throw TidingsClientError.invalidRequest("bench needs an http:// server URL with a host, not '\(url)'")
         }

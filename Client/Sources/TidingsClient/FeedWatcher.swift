@@ -17,7 +17,11 @@ public struct FeedWatcher: AsyncSequence, Sendable {
     public let channel: String
     /// Where to start; `nil` starts from the stream's current position.
     public let since: String?
-    /// Seconds each poll waits on the server for an event (at most 60).
+    /// The seconds a poll may wait: at least one, or a quiet feed would be polled as fast
+    /// as the server answers; at most what the server allows.
+    public static let pollTimeouts = 1...TidingsClient.maximumPollTimeout
+
+    /// Seconds each poll waits on the server for an event, within `pollTimeouts`.
     public let pollTimeout: Int
     /// How many events one poll may return (1–500); `nil` for the server's default.
     public let limit: Int?
@@ -31,7 +35,7 @@ public struct FeedWatcher: AsyncSequence, Sendable {
         self.user = user
         self.channel = channel
         self.since = since
-        self.pollTimeout = Swift.min(Swift.max(pollTimeout, 0), TidingsClient.maximumPollTimeout)
+        self.pollTimeout = Swift.min(Swift.max(pollTimeout, Self.pollTimeouts.lowerBound), Self.pollTimeouts.upperBound)
         self.limit = limit
         self.backoff = backoff
     }

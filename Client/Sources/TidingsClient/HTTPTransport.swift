@@ -1,8 +1,17 @@
+import AsyncHTTPClient
 import Foundation
+import NIOCore
+import NIOHTTP1
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
+/// One request to send.
+struct HTTPRequest: Sendable {
+    var method: String
+    var url: URL
+    var headers: [(name: String, value: String)] = []
+    var body: Data?
+    /// How long until the answer's head must have arrived.
+    var timeout: TimeInterval
+}
 
 /// One HTTP answer, whatever its status.
 struct HTTPResponse: Sendable {
@@ -11,61 +20,65 @@ struct HTTPResponse: Sendable {
     var retryAfter: Int?
 }
 
-/// Sends requests through one ephemeral `URLSession`: no cookies, no cache, nothing on disk.
+/// Sends requests through its own AsyncHTTPClient `HTTPClient` on NIO's shared event loops:
+/// it waits for an answer in `epoll`, where `URLSession` on Linux kept a core busy (its
+/// libcurl glue left a write source firing once a new connection was up).
 ///
-/// A class only so the session is invalidated when the last client holding it goes away.
+/// A class only so the `HTTPClient` is shut down when the last client holding it goes away.
 final class HTTPTransport: Sendable {
-    private let session: URLSession
+    /// The largest answer body read; a feed page or a batch of 1,000 items is far smaller.
+    static let maximumBodySize = 64 << 20
 
-    /// `longestRequest` bounds every request, so it must exceed the longest poll plus slack.
-    init(longestRequest: TimeInterval) {
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.timeoutIntervalForRequest = longestRequest
-        configuration.timeoutIntervalForResource = longestRequest
-        configuration.httpCookieStorage = nil
-        configuration.urlCache = nil
-        configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
-        session = URLSession(configuration: configuration)
+    private let client: HTTPClient
+
+    /// `connectTimeout` bounds making a connection. `longestRequest` bounds waiting for any
+    /// byte of an answer, so it must exceed the longest poll plus slack.
+    init(connectTimeout: TimeInterval, longestRequest: TimeInterval) {
+        // No redirects: the API never sends one, and following it could carry the secret key
+        // to another host. A `3xx` is an error answer like any other.
+        var configuration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: .init(connect: Self.amount(connectTimeout), read: Self.amount(longestRequest)))
+        // A refused connection fails the request at once, as `URLSession` did; AsyncHTTPClient
+        // would otherwise retry until the connect timeout. The caller decides about retrying
+        // (FeedWatcher backs off; the CLI exits 3).
+        configuration.connectionPool.retryConnectionEstablishment = false
+        client = HTTPClient(eventLoopGroup: HTTPClient.defaultEventLoopGroup, configuration: configuration)
     }
 
-    deinit { session.finishTasksAndInvalidate() }
+    deinit {
+        // No request is running (each holds the transport), so this shutdown is clean; the
+        // `HTTPClient` keeps itself alive until it has finished.
+        client.shutdown { _ in }
+    }
 
     /// Performs `request`. Throws `CancellationError` when the calling task is cancelled and
     /// `TidingsClientError.unreachable` when no HTTP answer arrived.
-    func send(_ request: URLRequest) async throws -> HTTPResponse {
-        let data: Data
-        let response: URLResponse
+    func send(_ request: HTTPRequest) async throws -> HTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url.absoluteString)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for (name, value) in request.headers { outgoing.headers.replaceOrAdd(name: name, value: value) }
+        if let body = request.body { outgoing.body = .bytes(body) }
         do {
-            (data, response) = try await session.data(for: request)
+            let response = try await client.execute(outgoing, timeout: Self.amount(request.timeout))
+            let body = try await response.body.collect(upTo: Self.maximumBodySize)
+            // A cancelled body read may end early rather than throw: never decode half an answer.
+            try Task.checkCancellation()
+            let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
+            return HTTPResponse(
+                status: Int(response.status.code), body: Data(body.readableBytesView), retryAfter: retryAfter)
         } catch {
-            if Task.isCancelled || (error as? URLError)?.code == .cancelled || error is CancellationError {
+            if Task.isCancelled || error is CancellationError || (error as? HTTPClientError) == .cancelled {
                 throw CancellationError()
+            }
+            if error is NIOTooManyBytesError {
+                throw TidingsClientError.invalidResponse("an answer larger than \(Self.maximumBodySize) bytes")
             }
             throw TidingsClientError.unreachable(Self.reason(for: error, url: request.url))
         }
-        guard let http = response as? HTTPURLResponse else {
-            throw TidingsClientError.invalidResponse("not an HTTP response")
-        }
-        let retryAfter = http.value(forHTTPHeaderField: "Retry-After").flatMap { Int($0) }
-        return HTTPResponse(status: http.statusCode, body: data, retryAfter: retryAfter)
     }
 
-    /// A short human reason for a transport failure ("connection refused", …).
-    static func reason(for error: any Error, url: URL?) -> String {
-        let target =
-            url.map { "\($0.scheme ?? "http")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? "server"
-        guard let urlError = error as? URLError else { return "\(target): \(error)" }
-        let what =
-            switch urlError.code {
-            case .cannotConnectToHost: "connection refused"
-            case .timedOut: "timed out"
-            case .networkConnectionLost: "connection lost"
-            case .cannotFindHost, .dnsLookupFailed: "unknown host"
-            case .notConnectedToInternet: "no network"
-            case .badServerResponse: "bad HTTP response"
-            case .secureConnectionFailed, .serverCertificateUntrusted: "TLS failure"
-            default: "network error \(urlError.code.rawValue)"
-            }
-        return "\(target): \(what)"
+    private static func amount(_ seconds: TimeInterval) -> TimeAmount {
+        .milliseconds(Int64((max(seconds, 0) * 1000).rounded()))
     }
 }

@@ -1,10 +1,6 @@
 import Foundation
 import TidingsAPI
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// A typed async client for the Tidings HTTP API (API.md sections 4–7).
 ///
 /// Every call sends `Authorization: Bearer <credential>` (a secret API key or a user token),
@@ -26,18 +22,16 @@ public struct TidingsClient: Sendable {
     let transport: HTTPTransport
 
     /// A client for the server at `baseURL`; throws `invalidRequest` unless it is an
-    /// `http` or `https` URL with a host.
+    /// `http` or `https` URL with a host, and a port in `validPorts` if it names one.
     public init(baseURL: URL, credential: String?, requestTimeout: TimeInterval = 30) throws {
-        guard let scheme = baseURL.scheme?.lowercased(), scheme == "http" || scheme == "https",
-            let host = baseURL.host, !host.isEmpty
-        else {
-            throw TidingsClientError.invalidRequest(
-                "the server URL must be http:// or https:// with a host: \(baseURL)")
+        if let problem = Self.baseURLProblem(baseURL) {
+            throw TidingsClientError.invalidRequest("the server URL \(problem), not '\(baseURL)'")
         }
         self.baseURL = baseURL
         self.credential = credential
         self.requestTimeout = requestTimeout
         self.transport = HTTPTransport(
+            connectTimeout: requestTimeout,
             longestRequest: max(requestTimeout, TimeInterval(Self.maximumPollTimeout) + Self.pollSlack))
     }
 
@@ -47,16 +41,12 @@ public struct TidingsClient: Sendable {
         _ method: String, _ path: [String], query: [(String, String)] = [], body: Data? = nil,
         headers: [String: String] = [:], timeout: TimeInterval? = nil
     ) async throws -> HTTPResponse {
-        var request = URLRequest(url: try url(path, query: query))
-        request.httpMethod = method
-        request.timeoutInterval = timeout ?? requestTimeout
-        request.setValue("application/json", forHTTPHeaderField: "Accept")
-        if let credential { request.setValue("Bearer \(credential)", forHTTPHeaderField: "Authorization") }
-        if let body {
-            request.httpBody = body
-            request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        }
-        for (name, value) in headers { request.setValue(value, forHTTPHeaderField: name) }
+        var request = HTTPRequest(
+            method: method, url: try url(path, query: query), body: body, timeout: timeout ?? requestTimeout)
+        request.headers.append(("Accept", "application/json"))
+        if let credential { request.headers.append(("Authorization", "Bearer \(credential)")) }
+        if body != nil { request.headers.append(("Content-Type", "application/json")) }
+        request.headers += headers.map { ($0.key, $0.value) }
         let response = try await transport.send(request)
         guard (200...299).contains(response.status) else {
             throw TidingsClientError.fromResponse(

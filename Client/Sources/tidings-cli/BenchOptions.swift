@@ -21,6 +21,7 @@ struct BenchOptions: ParsableArguments {
                 "bench needs the secret API key (it creates messages for many users): give --key or set "
                     + "TIDINGS_API_KEY")
         }
+        _ = try global.baseURL()  // the same checks and messages as the other commands
         do {
             return try BenchTarget(url: global.serverURL, apiKey: key)
         } catch {

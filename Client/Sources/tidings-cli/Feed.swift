@@ -10,7 +10,8 @@ struct Feed: AsyncParsableCommand {
             Reading marks the entries shown as seen, as a frontend's read does; \
             --no-mark-seen peeks without changing anything. With --json, prints one line \
             per entry, then one line {"meta": …, "page_info": …}; with --all, that last \
-            line is the last page's, with marked_seen summed over every page.
+            line is the last page's, with marked_seen summed over every page. Under a \
+            page, the commands for the newer and older pages keep every option given.
 
             Examples:
               tidings-cli feed --user user-1
@@ -93,11 +94,7 @@ struct Feed: AsyncParsableCommand {
         } else {
             if shown == 0 { Console.line(format.style.dim("(no entries)")) }
             Console.line(format.footer(last.meta))
-            if !all, let cursor = last.pageInfo.after {
-                let channelOption = channel == "in-app" ? "" : " --channel \(channel)"
-                Console.line(
-                    format.style.dim("older: tidings-cli feed --user \(user)\(channelOption) --after \(cursor)"))
-            }
+            for hint in pagingHints(for: last, style: format.style) { Console.line(hint) }
         }
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 import TidingsClient
 
 /// The options every subcommand takes (API.md section 11). Each falls back to its
-/// environment variable; a flag beats its variable.
+/// environment variable; a flag beats any variable.
 struct GlobalOptions: ParsableArguments {
     static let defaultURL = "http://127.0.0.1:8080"
 
@@ -13,7 +13,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(help: ArgumentHelp("A secret API key (env TIDINGS_API_KEY).", valueName: "key"))
     var key: String?
 
-    @Option(help: ArgumentHelp("A user token, to act as that user (env TIDINGS_TOKEN).", valueName: "token"))
+    @Option(
+        help: ArgumentHelp(
+            "A user token, to act as that user (env TIDINGS_TOKEN, which beats TIDINGS_API_KEY).", valueName: "token"))
     var token: String?
 
     @Flag(help: "Machine output: one JSON object per line.")
@@ -22,10 +24,15 @@ struct GlobalOptions: ParsableArguments {
     /// The server's base URL after the environment and the default.
     var serverURL: String { url ?? Self.environment("TIDINGS_URL") ?? Self.defaultURL }
 
-    /// The bearer credential: a flag beats a variable, and at the same level the secret
-    /// key beats the user token.
+    func validate() throws {
+        if key != nil, token != nil { throw ValidationError("give --key or --token, not both") }
+    }
+
+    /// The bearer credential: a flag beats a variable. With both variables set, the user
+    /// token wins: it is the narrower of the two, and one set on top of an exported key
+    /// means "act as this user now", never "do more than this user may".
     var credential: String? {
-        key ?? token ?? Self.environment("TIDINGS_API_KEY") ?? Self.environment("TIDINGS_TOKEN")
+        key ?? token ?? Self.environment("TIDINGS_TOKEN") ?? Self.environment("TIDINGS_API_KEY")
     }
 
     /// A client for the server; a bad URL or no credential at all is a usage error.
@@ -33,11 +40,19 @@ struct GlobalOptions: ParsableArguments {
         guard let credential else {
             throw ValidationError("no credential: give --key or --token, or set TIDINGS_API_KEY or TIDINGS_TOKEN")
         }
-        guard let base = URL(string: serverURL), let client = try? TidingsClient(baseURL: base, credential: credential)
-        else {
-            throw ValidationError("--url must be an http:// or https:// URL, not '\(serverURL)'")
+        return try TidingsClient(baseURL: try baseURL(), credential: credential)
+    }
+
+    /// The server's base URL; one the client cannot use (not http(s), no host, a port
+    /// out of range) is a usage error.
+    func baseURL() throws -> URL {
+        guard let url = URL(string: serverURL) else {
+            throw ValidationError("--url must be an http:// or https:// URL with a host, not '\(serverURL)'")
         }
-        return client
+        if let problem = TidingsClient.baseURLProblem(url) {
+            throw ValidationError("--url \(problem), not '\(serverURL)'")
+        }
+        return url
     }
 
     /// A variable's value; set but empty counts as unset.

@@ -14,8 +14,10 @@ struct TidingsCLI: AsyncParsableCommand {
         discussion: """
             Global options (--url, --key, --token, --json) may stand before or after the \
             subcommand; each has an environment variable: TIDINGS_URL, TIDINGS_API_KEY, \
-            TIDINGS_TOKEN. Exit status: 0 success, 1 the server answered an error, 2 bad \
-            usage, 3 the server could not be reached.
+            TIDINGS_TOKEN. A flag beats a variable. Give --key or --token, not both; with \
+            both variables set, TIDINGS_TOKEN wins (acting as that user). Exit status: 0 \
+            success, 1 the server answered an error, 2 bad usage, 3 the server could not be \
+            reached.
 
             Examples:
               export TIDINGS_API_KEY=sk_...

@@ -35,13 +35,17 @@ struct Watch: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Exit after this many events.", valueName: "n"))
     var count: Int?
 
-    @Option(help: ArgumentHelp("Seconds each poll waits on the server (0-60).", valueName: "seconds"))
+    @Option(
+        help: ArgumentHelp(
+            "Seconds each poll waits on the server for an event (\(FeedWatcher.pollTimeouts.lowerBound)-"
+                + "\(FeedWatcher.pollTimeouts.upperBound)).", valueName: "seconds"))
     var pollTimeout = 25
 
     func validate() throws {
         if let count, count < 1 { throw ValidationError("--count must be at least 1") }
-        guard (0...TidingsClient.maximumPollTimeout).contains(pollTimeout) else {
-            throw ValidationError("--poll-timeout must be between 0 and \(TidingsClient.maximumPollTimeout)")
+        let range = FeedWatcher.pollTimeouts
+        guard range.contains(pollTimeout) else {
+            throw ValidationError("--poll-timeout must be between \(range.lowerBound) and \(range.upperBound)")
         }
     }
 

@@ -40,6 +40,22 @@ struct BenchUsageTests {
         #expect(result.stderr.contains("cannot reach"))
     }
 
+    @Test("global options may stand between bench and its subcommand, and before bench")
+    func globalOptionsBeforeSubcommand() async throws {
+        for arguments in [
+            ["bench", "--url", "http://127.0.0.1:1", "--key=sk", "--json", "fanout", "--polls", "10"],
+            ["--json", "bench", "--url=http://127.0.0.1:1", "feed", "--key", "sk"],
+        ] {
+            let result = try await CLI.run(arguments)
+            #expect(result.status == 3, "\(arguments): \(result.stderr)")
+            #expect(result.stderr.contains("cannot reach"))
+        }
+        let token = try await CLI.run(
+            ["bench", "--token", "a.b.c", "ingest"], environment: ["TIDINGS_URL": "http://127.0.0.1:1"])
+        #expect(token.status == 2)
+        #expect(token.stderr.contains("secret API key"), "\(token.stderr)")
+    }
+
     @Test("a key the server refuses exits 1 with the server's code", arguments: ["ingest", "feed", "fanout", "bulk"])
     func wrongKeyExitsOne(command: String) async throws {
         try await TestServer.with { server in

@@ -21,15 +21,28 @@ struct CLIUsageTests {
             ["feed", "--user", "a", "--after", "x", "--before", "y"],
             ["send", "--to", "a"], ["send", "--to", "a", "--text", "t", "--markdown", "m"],
             ["send", "--to", "a", "--text", "t", "--data", "[1]"], ["mark", "read"], ["mark", "bogus", "msg_x"],
-            ["mark-all", "unread", "--user", "a"], ["watch", "--user", "a", "--count", "0"], ["nope"],
+            ["mark-all", "unread", "--user", "a"], ["watch", "--user", "a", "--count", "0"],
+            ["watch", "--user", "a", "--poll-timeout", "0"], ["watch", "--user", "a", "--poll-timeout", "61"], ["nope"],
             ["feed", "--user", "a", "--nope"], ["token", "--user", "a", "--secret", "short"], ["token", "--user", "a"],
-            ["feed", "--user", "a", "--url", "ftp://x"],
+            ["feed", "--user", "a", "--url", "ftp://x"], ["feed", "--user", "a", "--url", "http://127.0.0.1:99999"],
         ])
     func badUsageExitsTwo(arguments: [String]) async throws {
         let result = try await CLI.run(
             arguments, environment: ["TIDINGS_URL": "http://127.0.0.1:1", "TIDINGS_API_KEY": "sk"])
         #expect(result.status == 2, "\(arguments): \(result.stderr)")
         #expect(!result.stderr.isEmpty)
+    }
+
+    @Test("a --url port out of range is one line of bad usage, for bench too")
+    func portOutOfRange() async throws {
+        for arguments in [["feed", "--user", "a"], ["bench", "ingest"]] {
+            let result = try await CLI.run(arguments + ["--url", "http://127.0.0.1:99999", "--key", "sk"])
+            #expect(result.status == 2, "\(arguments): \(result.stderr)")
+            // ArgumentParser says "Error:" for what bench checks in `validate()`.
+            let first = result.stderr.prefix { $0 != "\n" }.lowercased()
+            #expect(first.hasPrefix("error: --url must have a port between 1 and 65535"), "\(result.stderr)")
+            #expect(result.stderr.contains("'http://127.0.0.1:99999'"))
+        }
     }
 
     @Test("no credential at all is bad usage")
@@ -64,6 +77,28 @@ struct CLIUsageTests {
                 #expect(try CLI.objects(result).count == 2)
             }
             #expect(flagWins.status == 1)
+        }
+    }
+
+    @Test("--key and --token together are bad usage; with both variables the token wins; a flag beats either")
+    func keyAndToken() async throws {
+        try await TestServer.with { server in
+            let token = try await TestTokens.mint(user: "hal")
+            let bothFlags = try await CLI.run(
+                ["feed", "--user", "hal", "--key", TestServer.apiKey, "--token", token], server: server, key: nil)
+            #expect(bothFlags.status == 2)
+            #expect(bothFlags.stderr.contains("give --key or --token, not both"), "\(bothFlags.stderr)")
+            let both = ["TIDINGS_TOKEN": token]  // beside TIDINGS_API_KEY, which `server:` sets
+            let own = try await CLI.run(["feed", "--user", "hal"], server: server, environment: both)
+            let other = try await CLI.run(["feed", "--user", "ivy"], server: server, environment: both)
+            #expect(own.status == 0, "\(own.stderr)")
+            #expect(other.status == 1)  // acting as hal, not with the key
+            #expect(other.stderr.contains("forbidden"))
+            let keyFlag = try await CLI.run(
+                ["feed", "--user", "ivy", "--key", TestServer.apiKey], server: server, key: nil, environment: both)
+            let tokenFlag = try await CLI.run(["feed", "--user", "ivy", "--token", token], server: server)
+            #expect(keyFlag.status == 0, "\(keyFlag.stderr)")
+            #expect(tokenFlag.status == 1)
         }
     }
 

@@ -73,6 +73,13 @@ struct WatcherTests {
         }
     }
 
+    @Test("FeedWatcher keeps each poll's wait within 1-60 s: a wait of 0 would poll a quiet feed nonstop")
+    func pollTimeoutRange() throws {
+        let client = try TidingsClient(baseURL: try #require(URL(string: "http://127.0.0.1:1")), credential: nil)
+        let waits = [-5, 0, 1, 25, 60, 61].map { FeedWatcher(client: client, user: "u", channel: "c", pollTimeout: $0) }
+        #expect(waits.map(\.pollTimeout) == [1, 1, 1, 25, 60, 60])
+    }
+
     @Test("FeedWatcher throws for errors that retrying cannot fix")
     func throwsPermanentErrors() async throws {
         try await TestServer.with { server in

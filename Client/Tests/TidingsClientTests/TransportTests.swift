@@ -1,0 +1,84 @@
+import Foundation
+import Testing
+import TidingsBench
+import TidingsClient
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+@Suite("the HTTP transport: waiting, timeouts, cancellation, hang-ups")
+struct TransportTests {
+    @Test("waiting on a new connection for a slow answer costs almost no CPU; a hang-up then exits 3")
+    func waitsWithoutSpinning() async throws {
+        let server = try SilentServer()
+        let cli = try CLI.start(["feed", "--user", "ann", "--url", server.url, "--key", "sk"])
+        let connection = try await server.accept(timeout: .seconds(30))
+        let pid = cli.process.processIdentifier
+        let before = try ProcessCPU.seconds(of: pid)
+        // A measuring window, not a wait for an event: how much CPU does waiting take?
+        let window = 2.0
+        try await Task.sleep(for: .seconds(window))
+        let used = try ProcessCPU.seconds(of: pid) - before
+        close(connection)
+        let result = try await cli.result()
+        // The old URLSession transport spun a core here (about 0.8 s per second). Generous:
+        // the machine may be busy, and the request is written inside the window.
+        #expect(used < window / 4, "the CLI used \(used) s of CPU in \(window) s of waiting")
+        #expect(result.status == 3, "\(result.stderr)")
+        #expect(result.stderr.contains("cannot reach the server"))
+    }
+
+    @Test("no answer within the request timeout is unreachable: timed out")
+    func timesOut() async throws {
+        let server = try SilentServer()
+        let client = try TidingsClient(
+            baseURL: try #require(URL(string: server.url)), credential: "sk", requestTimeout: 0.5)
+        let error = await #expect(throws: TidingsClientError.self) { _ = try await client.bulkOperation(id: "bulk_x") }
+        guard case .unreachable(let reason) = error else {
+            Issue.record("not unreachable: \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("timed out"), "\(reason)")
+        #expect(reason.contains("127.0.0.1:\(server.port)"), "\(reason)")
+    }
+
+    @Test("cancelling a request that waits on a new connection ends it at once")
+    func cancels() async throws {
+        let server = try SilentServer()
+        let client = try TidingsClient(baseURL: try #require(URL(string: server.url)), credential: "sk")
+        let request = Task { try await client.feed(user: "ann", channel: "in-app") }
+        let connection = try await server.accept(timeout: .seconds(30))
+        defer { close(connection) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        request.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await request.value }
+        #expect(clock.now - started < .seconds(20))  // loose: the machine may be busy
+    }
+
+    @Test("a refused connection is unreachable: connection refused")
+    func refused() async throws {
+        // Nothing listens on port 1, and no test may take it.
+        let client = try TidingsClient(baseURL: try #require(URL(string: "http://127.0.0.1:1")), credential: "sk")
+        let error = await #expect(throws: TidingsClientError.self) { _ = try await client.bulkOperation(id: "bulk_x") }
+        #expect(error == .unreachable("http://127.0.0.1:1: connection refused"))
+    }
+
+    @Test(
+        "a base URL with a port out of range is refused before any request",
+        arguments: ["http://127.0.0.1:99999", "http://127.0.0.1:0", "http://h:65536", "http://h:99999999999999999999"])
+    func portOutOfRange(url: String) throws {
+        let base = try #require(URL(string: url))
+        #expect(TidingsClient.baseURLProblem(base)?.contains("port") == true)
+        #expect(throws: TidingsClientError.self) { try TidingsClient(baseURL: base, credential: "sk") }
+        #expect(throws: TidingsClientError.self) { try BenchTarget(url: url, apiKey: "sk") }
+    }
+
+    @Test("base URLs with a port in range, an empty port, IPv6 or user info are fine")
+    func portInRange() throws {
+        for url in ["http://h:1", "https://h:65535/api", "http://h:/x", "http://[::1]:8080", "http://u:p@h:80"] {
+            #expect(TidingsClient.baseURLProblem(try #require(URL(string: url))) == nil, "\(url)")
+        }
+    }
+}
