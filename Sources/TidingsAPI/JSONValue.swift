@@ -2,6 +2,9 @@
 public enum JSONValue: Hashable, Sendable {
     case null
     case bool(Bool)
+    /// A number written without fraction or exponent that fits 64 bits, kept exact: a
+    /// `Double` would turn a 64-bit id such as 9007199254740993 into ...992.
+    case integer(Int64)
     case number(Double)
     case string(String)
     case array([JSONValue])
@@ -35,6 +38,8 @@ extension JSONValue: Codable {
             self = .string(value)
         } else if let value = try? container.decode(Bool.self) {
             self = .bool(value)
+        } else if let value = try? container.decode(Int64.self) {
+            self = .integer(value)
         } else if let value = try? container.decode(Double.self) {
             self = .number(value)
         } else if let value = try? container.decode([JSONValue].self) {
@@ -49,6 +54,7 @@ extension JSONValue: Codable {
         switch self {
         case .null: try container.encodeNil()
         case .bool(let value): try container.encode(value)
+        case .integer(let value): try container.encode(value)
         case .number(let value):
             // Integers stay integers on the wire (`42`, not `42.0`).
             if value.rounded() == value, abs(value) < 9.0e15 {

@@ -31,6 +31,8 @@ struct IdempotencyPruner: Service {
             do {
                 let pruned = try await database.pruneIdempotencyKeys()
                 if pruned > 0 { logger.debug("pruned idempotency keys", metadata: ["count": "\(pruned)"]) }
+            } catch is CancellationError {
+                break  // the server is stopping (or never started): nothing failed
             } catch {
                 logger.warning("pruning idempotency keys failed", metadata: ["error": "\(error)"])
             }

@@ -16,6 +16,8 @@ struct UpdateStreamPruner: Service {
                 let pruned = try await database.pruneUpdateStream(
                     maxAgeMilliseconds: maxAgeMilliseconds, maxPerFeed: maxPerFeed)
                 if pruned > 0 { logger.debug("pruned update stream", metadata: ["entries": "\(pruned)"]) }
+            } catch is CancellationError {
+                break  // the server is stopping (or never started): nothing failed
             } catch {
                 logger.warning("pruning the update stream failed", metadata: ["error": "\(error)"])
             }

@@ -1,10 +1,12 @@
 import Foundation
 import JWTKit
 
-/// The claims of a user token: `sub` the user, `exp` required.
+/// The claims of a user token: `sub` the user, `exp` required, `nbf` honoured when present.
 public struct UserTokenClaims: JWTPayload {
     public var sub: SubjectClaim
     public var exp: ExpirationClaim
+    /// A token is not valid before this time (RFC 7519 §4.1.5), if the issuer says so.
+    public var nbf: NotBeforeClaim?
 
     public init(userID: String, expiresAt: Date) {
         sub = SubjectClaim(value: userID)
@@ -13,6 +15,7 @@ public struct UserTokenClaims: JWTPayload {
 
     public func verify(using algorithm: some JWTAlgorithm) async throws {
         try exp.verifyNotExpired()
+        try nbf?.verifyNotBefore()
     }
 }
 

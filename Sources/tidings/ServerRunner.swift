@@ -29,13 +29,14 @@ struct ServerRunner {
             (dependencies, origin) = try prepareDependencies(configuration)
         } catch {
             FileHandle.standardError.write(
-                Data("tidings: cannot start with data directory \(configuration.dataDirectory): \(error)\n".utf8))
+                Data("tidings: cannot start with data directory \(configuration.dataDirectory): \(Self.reason(error))\n".utf8))
             throw ExitCode(1)
         }
         let credentials = dependencies.credentials
         let activated = Systemd.activatedSocket()
         let services = await buildServices(dependencies, logger: logger, activatedSocket: activated) { host, port in
-            logger.info("tidings listening on http://\(host):\(port)\(activated == nil ? "" : " (socket activation)")")
+            let shown = host.contains(":") ? "[\(host)]" : host  // an IPv6 address, as a URL writes it
+            logger.info("tidings listening on http://\(shown):\(port)\(activated == nil ? "" : " (socket activation)")")
             Self.announce(origin, credentials: credentials, logger: logger)
         }
         let group = ServiceGroup(
@@ -63,5 +64,11 @@ struct ServerRunner {
             if credentials.signingSecret == nil { logger.notice("no signing secret: user tokens are refused") }
             if credentials.apiKeys.isEmpty { logger.notice("no API key: only user tokens are accepted") }
         }
+    }
+
+    /// A file system error's cause ("Not a directory", "Permission denied") rather than
+    /// Foundation's dump of its domain and user info; any other error as it describes itself.
+    static func reason(_ error: any Error) -> String {
+        ((error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError)?.localizedDescription ?? "\(error)"
     }
 }

@@ -65,10 +65,13 @@ struct AuthTests {
             Self.hmac(SHA256.self, $0)
         }
         let forged = Self.handmadeToken(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: claims) { _ in "AAAA" }
+        let notYet = Self.handmadeToken(
+            header: #"{"alg":"HS256","typ":"JWT"}"#, claims: #"{"sub":"ann","exp":\#(future),"nbf":\#(future - 60)}"#
+        ) { Self.hmac(SHA256.self, $0) }
         let good = Self.handmadeToken(header: #"{"alg":"HS256","typ":"JWT"}"#, claims: claims) {
             Self.hmac(SHA256.self, $0)
         }
-        for credential in [nil, "", "sk_wrong", expired, none, hs384, noExp, forged, "a.b.c"] {
+        for credential in [nil, "", "sk_wrong", expired, none, hs384, noExp, forged, "a.b.c", notYet] {
             #expect(try await status(credential).0 == .unauthorized, "\(credential ?? "nil") must be refused")
         }
         // The hand-made HS256 token is accepted, so the refusals above are about what they change.

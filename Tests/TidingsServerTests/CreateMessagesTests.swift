@@ -28,13 +28,19 @@ struct CreateMessagesTests {
         try await makeTestApp().test(.router) { client async throws in
             let body = """
                 {"recipients":["u"],"source":"comment-created","tenant":"acme","actor":{"id":"user-9","name":"Ann"},
-                 "data":{"post_id":42,"tags":["a"]},"blocks":[{"type":"text","name":"t","content":"<b>hi</b>"}]}
+                 "data":{"post_id":42,"tags":["a"],"big":9007199254740993,"min":-9223372036854775808,"ratio":0.25},
+                 "blocks":[{"type":"text","name":"t","content":"<b>hi</b>"}]}
                 """
             #expect(try await client.send(.post, "/v1/channels/in-app/messages", json: body).status == .created)
             let item = try await client.send(.get, "/v1/users/u/feeds/in-app").decode(FeedPage.self).entries[0]
             #expect(item.source?.key == "comment-created" && item.tenant == "acme")
             #expect(item.actors == [.object(["id": .string("user-9"), "name": .string("Ann")])])
-            #expect(item.data == .object(["post_id": .number(42), "tags": .array([.string("a")])]))
+            // Integers come back exact, 64-bit ids too (a Double would make ...993 into ...992).
+            #expect(
+                item.data == .object([
+                    "post_id": .integer(42), "tags": .array([.string("a")]), "big": .integer(9_007_199_254_740_993),
+                    "min": .integer(.min), "ratio": .number(0.25),
+                ]))
             #expect(item.blocks == [Block(type: .text, name: "t", content: "<b>hi</b>", rendered: "&lt;b&gt;hi&lt;/b&gt;")])
         }
     }

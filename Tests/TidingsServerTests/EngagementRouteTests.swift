@@ -73,7 +73,7 @@ struct EngagementRouteTests {
             let bare = try await client.execute(uri: "/v1/messages/\(id)/interacted", method: .put, headers: bearer(TestCredentials.apiKey))
             #expect(bare.status == .ok)
             let events = try await client.send(.get, "/v1/messages/\(id)/events").decode(MessageEventList.self)
-            #expect(events.items.last?.data == .object(["button": .string("ok"), "n": .number(2)]))
+            #expect(events.items.last?.data == .object(["button": .string("ok"), "n": .integer(2)]))
             #expect(events.items.filter { $0.type == "message.interacted" }.count == 1)
         }
     }

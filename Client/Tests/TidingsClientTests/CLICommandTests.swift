@@ -30,7 +30,7 @@ struct CLICommandTests {
             let item = try #require(page.entries.first)
             #expect(item.source?.key == "s")
             #expect(item.tenant == "t")
-            #expect(item.data["post_id"] == .number(42))
+            #expect(item.data["post_id"] == .integer(42))
             #expect(item.actors.first?["name"] == .string("Ann"))
         }
     }

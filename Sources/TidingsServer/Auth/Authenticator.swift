@@ -37,7 +37,7 @@ public struct Authenticator: Sendable {
             return .backend(keyScope: key.scope)
         }
         guard credential.split(separator: ".", omittingEmptySubsequences: false).count == 3 else {
-            throw .unauthorized("Unknown API key.")
+            throw .unauthorized("Neither a known API key nor a user token (a JWT).")
         }
         return .user(try await verifyUserToken(credential))
     }

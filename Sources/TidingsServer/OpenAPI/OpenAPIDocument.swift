@@ -29,6 +29,8 @@ enum OpenAPIDocument {
             - A `since` cursor ahead of the update stream (from data since restored or reset) is `410 cursor_expired`,
               recovered from like an expired one: reload the feed and continue from its `updates_cursor`.
             - HTTP/1.0 connections close after their answer; `Expect: 100-continue` is answered at once.
+            - `data`, `actor` and interaction metadata come back as sent: integers that fit 64 bits stay exact.
+            - A user token's `nbf`, when present, is honoured: before it the token is `401`.
             - A request body that breaks HTTP framing (a bad chunk, a connection that ends inside it) is
               `400 malformed_body` with `Connection: close`; a broken request head gets the HTTP layer's bare `400`.
             - Where a body is optional (engagement metadata, bulk filters), a body sent without

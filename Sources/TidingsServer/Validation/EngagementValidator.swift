@@ -105,7 +105,7 @@ enum EngagementValidator {
 extension JSONValue {
     var isFlatScalar: Bool {
         switch self {
-        case .string, .number, .bool: true
+        case .string, .integer, .number, .bool: true
         default: false
         }
     }
