@@ -41,6 +41,11 @@ public func buildRouter(
     await RouteCatalog.$current.withValue(catalog) {
         let router = Router(context: TidingsRequestContext.self)
         router.add(middleware: MetricsMiddleware(metrics: dependencies.metrics))
+        // Outside the error middleware: error answers carry the CORS headers too, and
+        // Hummingbird's CORS middleware never sees (and rewraps) a thrown error.
+        if !dependencies.configuration.corsOrigins.isEmpty {
+            router.add(middleware: CrossOriginMiddleware(configured: dependencies.configuration.corsOrigins))
+        }
         router.add(middleware: ErrorMiddleware())
         HealthController(database: dependencies.database, readiness: dependencies.readiness).addRoutes(to: router)
         MetricsController(metrics: dependencies.metrics).addRoutes(to: router)

@@ -17,6 +17,9 @@ public struct ServerConfiguration: Sendable {
     /// Seconds a client has to send a whole request (head and body) before its connection
     /// is closed; also how long an idle keep-alive connection stays open.
     public var requestTimeout: Int = 20
+    /// Browser origins allowed to call the API (CORS): exact origins such as
+    /// `https://app.example.com`, or `*` for any. Empty (the default): no CORS headers.
+    public var corsOrigins: [String] = []
 
     /// The largest request body accepted (API.md section 4).
     public static let maxBodyBytes = 256 * 1024

@@ -45,6 +45,13 @@ struct ConfigurationResolver {
         configuration.requestTimeout =
             try integer(flags.requestTimeout, "TIDINGS_REQUEST_TIMEOUT", name: "--request-timeout", range: 1...3600)
             ?? configuration.requestTimeout
+        let environmentOrigins = (environment["TIDINGS_CORS_ORIGINS"] ?? "").split(separator: ",")
+            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        configuration.corsOrigins = flags.corsOrigin + environmentOrigins
+        for origin in configuration.corsOrigins where !Self.isOrigin(origin) {
+            throw ConfigurationError(
+                message: "--cors-origin must be * or an origin such as https://app.example.com, not \(origin)")
+        }
         if let level = try text(flags.logLevel, "TIDINGS_LOG_LEVEL", name: "--log-level") {
             guard let parsed = Logger.Level(rawValue: level) else {
                 throw ConfigurationError(
@@ -53,6 +60,16 @@ struct ConfigurationResolver {
             configuration.logLevel = parsed
         }
         return configuration
+    }
+
+    /// `*`, or `scheme://host[:port]` with nothing after it (what browsers send as `Origin`).
+    static func isOrigin(_ text: String) -> Bool {
+        if text == "*" { return true }
+        guard let schemeEnd = text.range(of: "://") else { return false }
+        let scheme = text[..<schemeEnd.lowerBound]
+        let authority = text[schemeEnd.upperBound...]
+        return (scheme == "http" || scheme == "https") && !authority.isEmpty
+            && !authority.contains(where: { "/?#@ ".contains($0) })
     }
 
     private func text(_ flag: String?, _ variable: String, name: String) throws(ConfigurationError) -> String? {

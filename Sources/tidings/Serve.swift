@@ -11,7 +11,8 @@ struct Serve: AsyncParsableCommand {
             Every flag has an environment variable: TIDINGS_HOST, TIDINGS_PORT, TIDINGS_DATA_DIR,
             TIDINGS_API_KEYS (comma-separated, added to --api-key), TIDINGS_SIGNING_SECRET,
             TIDINGS_MAX_POLLS_PER_USER, TIDINGS_MAX_POLLS, TIDINGS_LOG_LEVEL, TIDINGS_UPDATES_RETENTION_HOURS,
-            TIDINGS_UPDATES_MAX_PER_FEED, TIDINGS_REQUEST_TIMEOUT.
+            TIDINGS_UPDATES_MAX_PER_FEED, TIDINGS_REQUEST_TIMEOUT, TIDINGS_CORS_ORIGINS (comma-separated, added
+            to --cors-origin).
             With no key and no signing secret configured, the first start generates both into
             <data-dir>/credentials.json (mode 0600).
             """)
@@ -27,6 +28,8 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Hours the update stream keeps entries (default 72).") var updatesRetentionHours: String?
     @Option(help: "Update-stream entries kept per feed (default 10000).") var updatesMaxPerFeed: String?
     @Option(help: "Seconds a client has to send a whole request (default 20).") var requestTimeout: String?
+    @Option(help: "A browser origin allowed to call the API (CORS), e.g. https://app.example.com, or * for any; repeat for several (default: none).")
+    var corsOrigin: [String] = []
 
     func run() async throws {
         let configuration: ServerConfiguration

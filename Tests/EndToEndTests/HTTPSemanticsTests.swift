@@ -48,4 +48,34 @@ struct HTTPSemanticsTests {
         #expect(RawConnection.answers(in: text).first?.head.hasPrefix("200 OK") == true, "\(text)")
         #expect(closed)
     }
+
+    @Test("with --cors-origin, a poll's answer carries CORS headers when woken and when it times out")
+    func corsOnParkedPolls() async throws {
+        let origin = "https://app.example.com"
+        let server = try await ServerProcess(
+            arguments: ["--cors-origin", origin], environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        for woken in [true, false] {
+            let since = try await LongPollTests.cursor(server, user: "ann")
+            let connection = try RawConnection(port: server.port)
+            connection.send(
+                "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=\(woken ? 30 : 1) HTTP/1.1\r\n"
+                    + "Host: x\r\nOrigin: \(origin)\r\nAuthorization: Bearer \(Self.key)\r\n\r\n")
+            try await LongPollTests.awaitOpenPolls(server, 1)
+            if woken {
+                let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
+                #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+            }
+            guard let answer = connection.readResponse() else {
+                Issue.record("no answer (woken: \(woken))")
+                continue
+            }
+            let lines = answer.head.lowercased().components(separatedBy: "\r\n")
+            #expect(lines.first == "http/1.1 200 ok", "woken: \(woken)")
+            #expect(lines.contains("access-control-allow-origin: \(origin)"), "\(answer.head)")
+            #expect(lines.contains { $0.hasPrefix("access-control-expose-headers: retry-after") })
+            #expect(lines.filter { $0.hasPrefix("date:") }.count == 1, "\(answer.head)")
+            #expect(String(decoding: answer.body, as: UTF8.self).contains(#""events""#))
+        }
+    }
 }

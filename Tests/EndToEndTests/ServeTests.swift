@@ -48,6 +48,7 @@ struct ServeTests {
         arguments: [
             ["serve", "--port", "99999"], ["serve", "--port", "eighty"], ["serve", "--no-such-flag"],
             ["serve", "--signing-secret", "short"], ["serve", "--log-level", "loud"], ["serve", "--max-polls", "0"],
+            ["serve", "--cors-origin", "app.example.com"], ["serve", "--cors-origin", "https://app.example.com/"],
         ])
     func badValues(arguments: [String]) throws {
         let (status, stderr) = try runTidings(arguments + ["--data-dir", "/tmp/tidings-never-created"])

@@ -27,12 +27,13 @@ func makeTestApp(apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.se
 /// The application and what it is built from, for tests that also drive the store.
 func makeTestServer(
     apiKeys: [String] = [TestCredentials.apiKey, TestCredentials.secondKey], maxPollsPerUser: Int = 16,
-    maxPolls: Int = 10_000
+    maxPolls: Int = 10_000, corsOrigins: [String] = []
 ) async throws -> (app: some ApplicationProtocol, dependencies: ServerDependencies) {
     let directory = TestDirectory.path("tidings-server")
-    let configuration = ServerConfiguration(
+    var configuration = ServerConfiguration(
         dataDirectory: directory.path, apiKeys: apiKeys, signingSecret: TestCredentials.signingSecret,
         maxPollsPerUser: maxPollsPerUser, maxPolls: maxPolls)
+    configuration.corsOrigins = corsOrigins
     let (dependencies, _) = try prepareDependencies(configuration)
     dependencies.readiness.set(true)
     return (Application(router: await buildRouter(dependencies, detectsDisconnects: false)), dependencies)

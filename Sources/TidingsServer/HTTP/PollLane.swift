@@ -19,6 +19,9 @@ struct ParkedPoll: Sendable {
     /// The latest batch with nothing after `since` (the read after registering, or a later
     /// re-read or push with counts as of then); it answers a timeout or shutdown.
     let lastRead: UpdatesBatch
+    /// Headers the middlewares gave the poll's response when it parked (CORS), which its
+    /// answer carries; `nil` when there are none.
+    var extraHeaders: HTTPFields? = nil
 }
 
 /// Present (task-local) while the poll lane runs a request through the router: a poll
@@ -73,8 +76,12 @@ struct PollLane: Sendable {
         let response = await PollParking.$current.withValue(parking) {
             await responder(Request(head: head, body: RequestBody(buffer: ByteBuffer())), channel)
         }
-        if let parked = parking.take() {
-            channel.eventLoop.execute { handler.value.park(parked, channel: channel) }
+        if var parked = parking.take() {
+            // What the middlewares added; the answer writes its own framing, date and server.
+            var added = response.headers
+            for name in [HTTPField.Name.contentType, .contentLength, .date, .server, .connection] { added[name] = nil }
+            parked.extraHeaders = added.isEmpty ? nil : added
+            channel.eventLoop.execute { [parked] in handler.value.park(parked, channel: channel) }
             return
         }
         let (responseHead, body) = await ResponseParts.collect(response)
@@ -92,8 +99,8 @@ enum WokenAnswer: Sendable {
     case nothing(UpdatesBatch)
     case failed(TidingsError)
 
-    init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator) {
-        self = batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: allocator))
+    init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator, extraHeaders: HTTPFields?) {
+        self = batch.isEmpty ? .nothing(batch) : .events(WireAnswer(batch, allocator: allocator, extraHeaders: extraHeaders))
     }
 
     var isEvents: Bool {
@@ -147,9 +154,10 @@ final class StreamRereads: Sendable {
             let answers: [WokenAnswer]
             switch results {
             case .success(let results):
-                answers = results.map { result in
+                answers = zip(waiting, results).map { waiter, result in
                     switch result {
-                    case .success(let batch): WokenAnswer(batch, allocator: self.allocator)
+                    case .success(let batch):
+                        WokenAnswer(batch, allocator: self.allocator, extraHeaders: waiter.poll.extraHeaders)
                     case .failure(let error): .failed(error)
                     }
                 }
@@ -184,23 +192,28 @@ struct WireAnswer: Sendable {
     /// Status line, headers and body of a keep-alive answer.
     let bytes: ByteBuffer
     let headLength: Int
+    /// Header fields beyond the usual ones (see `ParkedPoll.extraHeaders`), in `bytes` too.
+    let extraHeaders: HTTPFields?
 
     /// The JSON alone (to answer through the encoders, when the connection must close).
     var body: ByteBuffer { bytes.getSlice(at: bytes.readerIndex + headLength, length: bytes.readableBytes - headLength)! }
 
-    init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator) {
+    init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator, extraHeaders: HTTPFields?) {
+        self.extraHeaders = extraHeaders
         (bytes, headLength) = batch.withJSON { json in
             let date = HTTPDate.now
             let length = String(json.count)
             let prefix: StaticString = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
             let dateName: StaticString = "\r\nDate: "
-            let suffix: StaticString = "\r\nServer: tidings\r\n\r\n"
+            let server: StaticString = "\r\nServer: tidings\r\n"
             var buffer = allocator.buffer(capacity: 160 + json.count)
             buffer.writeStaticString(prefix)
             buffer.writeString(length)
             buffer.writeStaticString(dateName)
             buffer.writeString(date)
-            buffer.writeStaticString(suffix)
+            buffer.writeStaticString(server)
+            for field in extraHeaders ?? [:] { buffer.writeString("\(field.name.rawName): \(field.value)\r\n") }
+            buffer.writeStaticString("\r\n")
             let headLength = buffer.readableBytes
             buffer.writeBytes(json)
             return (buffer, headLength)

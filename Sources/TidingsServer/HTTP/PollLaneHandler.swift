@@ -195,7 +195,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .timedOut, .shutdown:
             lane.hub.release(poll.ticket)
             state = .running
-            answer(WireAnswer(poll.lastRead, allocator: channel.allocator), channel: channel)
+            answer(WireAnswer(poll.lastRead, allocator: channel.allocator, extraHeaders: poll.extraHeaders), channel: channel)
         case .cancelled:
             lane.hub.release(poll.ticket)
             state = .closed
@@ -210,7 +210,8 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .parked(let poll) = state else { return }  // the client went away
         switch found {
         case .nothing(let batch):
-            let poll = ParkedPoll(ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch)
+            let poll = ParkedPoll(
+                ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch, extraHeaders: poll.extraHeaders)
             state = .parked(poll)
             wait(poll, channel: channel)
         case .events(let answer):
@@ -229,7 +230,8 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     func answer(_ answer: WireAnswer, channel: Channel) {
         guard case .running = state, let context else { return }
         guard !closeAfterResponse, !(inputEnded && pending.isEmpty), let socket else {
-            let head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
+            var head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
+            head.headerFields.append(contentsOf: answer.extraHeaders ?? [:])
             write(head, body: answer.body, context: context)
             return
         }

@@ -81,6 +81,8 @@ final class PushedAnswers: Sendable {
         answered.reserveCapacity(items.count)
         for index in items.indices where !items[index].batch.isEmpty { answered.append(items[index].waiter.poll.ticket) }
         hub.release(answered)
-        for item in items { item.waiter.found(WokenAnswer(item.batch, allocator: allocator)) }
+        for item in items {
+            item.waiter.found(WokenAnswer(item.batch, allocator: allocator, extraHeaders: item.waiter.poll.extraHeaders))
+        }
     }
 }

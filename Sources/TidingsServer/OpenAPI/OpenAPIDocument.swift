@@ -31,6 +31,9 @@ enum OpenAPIDocument {
             - HTTP/1.0 connections close after their answer; `Expect: 100-continue` is answered at once.
             - `data`, `actor` and interaction metadata come back as sent: integers that fit 64 bits stay exact.
             - A user token's `nbf`, when present, is honoured: before it the token is `401`.
+            - CORS is off unless the server is started with `--cors-origin`; then preflights (`OPTIONS`) from an
+              allowed origin are `204`, and every answer to it (long polls and errors included) carries
+              `Access-Control-Allow-Origin` and exposes `Retry-After`, `Idempotent-Replayed`, `WWW-Authenticate`.
             - A request body that breaks HTTP framing (a bad chunk, a connection that ends inside it) is
               `400 malformed_body` with `Connection: close`; a broken request head gets the HTTP layer's bare `400`.
             - Where a body is optional (engagement metadata, bulk filters), a body sent without
