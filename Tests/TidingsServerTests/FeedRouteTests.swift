@@ -98,6 +98,10 @@ struct RoutingTests {
             let wrong = try await client.send(.delete, "/v1/users/u/feeds/in-app")
             #expect(wrong.status == .methodNotAllowed && wrong.errorCode == "method_not_allowed")
             #expect(wrong.headers[.allow] == "GET")
+            for method in [HTTPRequest.Method.options, .trace] {  // as any other method a path does not serve
+                let other = try await client.send(method, "/v1/users/u/feeds/in-app")
+                #expect(other.status == .methodNotAllowed && other.headers[.allow] == "GET", "\(method)")
+            }
             let wrongCreate = try await client.send(.get, "/v1/channels/in-app/messages")
             #expect(wrongCreate.status == .methodNotAllowed && wrongCreate.headers[.allow] == "POST")
         }
