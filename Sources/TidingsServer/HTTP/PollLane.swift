@@ -212,7 +212,9 @@ struct WireAnswer: Sendable {
             buffer.writeStaticString(dateName)
             buffer.writeString(date)
             buffer.writeStaticString(server)
-            for field in extraHeaders ?? [:] { buffer.writeString("\(field.name.rawName): \(field.value)\r\n") }
+            if let extraHeaders {
+                for field in extraHeaders { buffer.writeString("\(field.name.rawName): \(field.value)\r\n") }
+            }
             buffer.writeStaticString("\r\n")
             let headLength = buffer.readableBytes
             buffer.writeBytes(json)

@@ -231,7 +231,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .running = state, let context else { return }
         guard !closeAfterResponse, !(inputEnded && pending.isEmpty), let socket else {
             var head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
-            head.headerFields.append(contentsOf: answer.extraHeaders ?? [:])
+            if let extra = answer.extraHeaders { head.headerFields.append(contentsOf: extra) }
             write(head, body: answer.body, context: context)
             return
         }
