@@ -23,6 +23,8 @@ enum OpenAPIDocument {
               request first is answered, error or not, with `Connection: close` and its connection closes after it
               (disconnects are detected by reading that connection to its end); open polls on connections of their
               own.
+            - An `Idempotency-Key` is scoped to the API key that sent it, not to the channel: the same key with the
+              same body on another channel replays the first answer (use distinct keys per channel).
             - `429`/`503` carry `Retry-After` in seconds. The poll limits count polls that wait: a poll over a limit
               whose cursor already has events (or `timeout=0`) is answered.
             - A poll's `timeout` is decimal seconds (`25`, `2.5`); hex, exponents and the like are `400 invalid_timeout`.
