@@ -18,10 +18,17 @@ struct ParkedPoll: Sendable {
     let limit: Int
     /// The latest batch with nothing after `since` (the read after registering, or a later
     /// re-read or push with counts as of then); it answers a timeout or shutdown.
-    let lastRead: UpdatesBatch
+    private(set) var lastRead: UpdatesBatch
     /// Headers the middlewares gave the poll's response when it parked (CORS), which its
     /// answer carries; `nil` when there are none.
     var extraHeaders: HTTPFields? = nil
+
+    /// The same poll, after a read that found nothing new.
+    func reread(_ batch: UpdatesBatch) -> ParkedPoll {
+        var poll = self
+        poll.lastRead = batch
+        return poll
+    }
 }
 
 /// Present (task-local) while the poll lane runs a request through the router: a poll
@@ -195,7 +202,12 @@ struct WireAnswer: Sendable {
     /// Header fields beyond the usual ones (see `ParkedPoll.extraHeaders`), in `bytes` too.
     let extraHeaders: HTTPFields?
 
-    /// The JSON alone (to answer through the encoders, when the connection must close).
+    /// The head and JSON apart (to answer through the encoders, when the connection must close).
+    var head: HTTPResponse {
+        var head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
+        if let extraHeaders { head.headerFields.append(contentsOf: extraHeaders) }
+        return head
+    }
     var body: ByteBuffer { bytes.getSlice(at: bytes.readerIndex + headLength, length: bytes.readableBytes - headLength)! }
 
     init(_ batch: UpdatesBatch, allocator: ByteBufferAllocator, extraHeaders: HTTPFields?) {

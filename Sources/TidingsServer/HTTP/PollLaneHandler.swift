@@ -210,8 +210,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         guard case .parked(let poll) = state else { return }  // the client went away
         switch found {
         case .nothing(let batch):
-            let poll = ParkedPoll(
-                ticket: poll.ticket, since: poll.since, limit: poll.limit, lastRead: batch, extraHeaders: poll.extraHeaders)
+            let poll = poll.reread(batch)
             state = .parked(poll)
             wait(poll, channel: channel)
         case .events(let answer):
@@ -230,9 +229,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     func answer(_ answer: WireAnswer, channel: Channel) {
         guard case .running = state, let context else { return }
         guard !closeAfterResponse, !(inputEnded && pending.isEmpty), let socket else {
-            var head = HTTPResponse(status: .ok, headerFields: [.contentType: "application/json"])
-            if let extra = answer.extraHeaders { head.headerFields.append(contentsOf: extra) }
-            write(head, body: answer.body, context: context)
+            write(answer.head, body: answer.body, context: context)
             return
         }
         socket.writeAndFlush(NIOAny(answer.bytes), promise: nil)
