@@ -23,6 +23,7 @@ final class HTTP10CloseHandler: ChannelInboundHandler, RemovableChannelHandler {
             return
         }
         head.headers.replaceOrAdd(name: "connection", value: "close")
+        head.headers.remove(name: "expect")  // an HTTP/1.0 client knows no 100 Continue (RFC 9110 §10.1.1)
         context.fireChannelRead(wrapInboundOut(.head(head)))
     }
 }
