@@ -49,6 +49,21 @@ struct HTTPSemanticsTests {
         #expect(closed)
     }
 
+    @Test("an HTTP/1.0 request after HTTP/1.1 ones on a connection is answered and closes it")
+    func http10AfterHTTP11() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        for first in ["/healthz", "/v1/users/ann/feeds/in-app/updates"] {
+            let connection = try RawConnection(port: server.port)
+            connection.send(
+                "GET \(first) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n\r\n"
+                    + "GET /healthz HTTP/1.0\r\n\r\n")
+            let (text, closed) = connection.readToEnd()
+            #expect(RawConnection.answers(in: text).map { String($0.head.prefix(3)) } == ["200", "200"], "\(text)")
+            #expect(closed, "after \(first)")
+        }
+    }
+
     @Test("with --cors-origin, a poll's answer carries CORS headers when woken and when it times out")
     func corsOnParkedPolls() async throws {
         let origin = "https://app.example.com"

@@ -182,25 +182,4 @@ struct LongPollConnectionTests {
         #expect(answers.allSatisfy { $0.body.contains(#""cursor""#) })
         #expect(closed)
     }
-
-    @Test("a client that half-closes after a poll gets the answer that needs no wait; one that would wait is dropped")
-    func halfClosedPoll() async throws {
-        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
-        defer { server.stop() }
-        let auth = "Authorization: Bearer \(Self.key)\r\nHost: test\r\n\r\n"
-        for query in ["", "?since=nonsense", "?timeout=0&since=\(try await LongPollTests.cursor(server, user: "ann"))"] {
-            let connection = try RawConnection(port: server.port)
-            connection.send("GET /v1/users/ann/feeds/in-app/updates\(query) HTTP/1.1\r\n" + auth)
-            connection.finishSending()
-            let (text, closed) = connection.readToEnd()
-            let answers = RawConnection.answers(in: text)
-            #expect(answers.count == 1, "\(query): \(text)")
-            #expect(closed, "\(query)")
-        }
-        let waiting = try await Self.pollAfterHealthz(server, user: "ann", timeout: 30, afterHealthz: false)
-        waiting.finishSending()
-        let (text, closed) = waiting.readToEnd()
-        #expect(text.isEmpty && closed)
-        try await LongPollTests.awaitOpenPolls(server, 0)
-    }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOHTTP1
 import TidingsAPI
 import TidingsCore
 import TidingsStore
@@ -77,7 +78,12 @@ struct UpdatesController: Sendable {
             batch = try await watchingConnection(request, ticket: ticket) {
                 try await waitForEvents(ticket, since: since, limit: limit, lastRead: first)
             }
-        } catch where detectsDisconnects && !(error is CancellationError) {
+        } catch where detectsDisconnects && (error is CancellationError || error is HTTPParserError) {
+            // The client half-closed or left (the hub cancelled the wait), or sent bytes after
+            // the poll that are no request: the wait ends, and the poll gets what it had (nothing
+            // new, the same cursor) on a connection that closes after it.
+            batch = first
+        } catch where detectsDisconnects {
             throw ClosingConnection(error: error)
         }
         var answer = try response(batch, feed: feed)

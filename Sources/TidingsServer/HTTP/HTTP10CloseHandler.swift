@@ -5,21 +5,15 @@ import NIOHTTP1
 /// is not persistent (RFC 9112 §9.3), and Tidings keeps none alive: the request is marked
 /// `Connection: close`, which the poll lane and Hummingbird both honour, so the connection
 /// closes after the answer instead of at the idle timeout. Sits before the HTTP types
-/// conversion, which drops the request's version. A connection whose first request is
-/// HTTP/1.1 stays 1.1, so the handler then leaves the pipeline (a waiting poll's connection
-/// holds one handler less).
+/// conversion, which drops the request's version. It stays for the connection's life: a
+/// client may send an HTTP/1.0 request after HTTP/1.1 ones.
 final class HTTP10CloseHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPServerRequestPart
     typealias InboundOut = HTTPServerRequestPart
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        guard case .head(var head) = unwrapInboundIn(data) else {
+        guard case .head(var head) = unwrapInboundIn(data), head.version == .http1_0 else {
             context.fireChannelRead(data)
-            return
-        }
-        guard head.version == .http1_0 else {
-            context.fireChannelRead(data)
-            context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
             return
         }
         head.headers.replaceOrAdd(name: "connection", value: "close")

@@ -23,17 +23,20 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundOut = HTTPRequestPart
     typealias OutboundOut = HTTPResponsePart
 
-    private let lane: PollLane
+    let lane: PollLane
     private let deadline: RequestDeadlineHandler
-    private let handoff: @Sendable (Channel) throws -> HTTP1Channel.Value
-    private let promise: EventLoopPromise<HTTP1Channel.Value>
-    private var state = State.idle
+    let handoff: @Sendable (Channel) throws -> HTTP1Channel.Value
+    let promise: EventLoopPromise<HTTP1Channel.Value>
+    var state = State.idle
     /// Parts that arrived while a poll was in progress (pipelining), answered after it.
-    private var pending: [HTTPRequestPart] = []
-    private var closeAfterResponse = false
+    var pending: [HTTPRequestPart] = []
+    var closeAfterResponse = false
     /// The client half-closed: the connection ends once what it asked for is answered.
-    private var inputEnded = false
-    private var setupCompleted = false
+    var inputEnded = false
+    /// Bytes after the requests in progress broke HTTP framing: they are answered first, then
+    /// a `400`, and the connection closes.
+    var parseError: (any Error)?
+    var setupCompleted = false
     /// This handler's context while it is in the pipeline, and the HTTP encoder's, where
     /// writing puts bytes on the socket as they are.
     private var context: ChannelHandlerContext?
@@ -84,11 +87,14 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.handedOff, _):
             context.fireUserInboundEventTriggered(event)
         case (.running, ChannelEvent.inputClosed):
-            // A half-close after a request: a poll answered at once is, then the connection
-            // closes; one that would wait is dropped in `park` (the client sends nothing more).
+            // A half-close: what was asked is answered (a poll that would wait, at once, in
+            // `park`), then the connection closes.
             inputEnded = true
+        case (.parked(let poll), ChannelEvent.inputClosed):
+            // The client went away or sends nothing more: the wait ends now, slot freed.
+            inputEnded = true
+            answerAsIs(poll, channel: context.channel)
         case (_, ChannelEvent.inputClosed):
-            // The client went away (or will send nothing more): a waiting poll is dropped now.
             context.close(promise: nil)
         case (.idle, is ChannelShouldQuiesceEvent):
             context.close(promise: nil)
@@ -98,42 +104,6 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         default:
             context.fireUserInboundEventTriggered(event)
         }
-    }
-
-    func channelInactive(context: ChannelHandlerContext) {
-        switch state {
-        case .handedOff:
-            context.fireChannelInactive()
-            return
-        case .parked(let poll):
-            lane.hub.release(poll.ticket)
-        default:
-            break
-        }
-        state = .closed
-        if !setupCompleted {
-            setupCompleted = true
-            promise.fail(ChannelError.ioOnClosedChannel)
-        }
-    }
-
-    func errorCaught(context: ChannelHandlerContext, error: Error) {
-        guard case .handedOff = state else {
-            // A malformed request: answer 400 and close. A broken head gets Hummingbird's bare
-            // answer; a poll whose body broke HTTP framing gets the catalogue's, as any route.
-            let (head, body): (HTTPResponse, ByteBuffer)
-            switch (error is HTTPParserError, state) {
-            case (true, .idle): (head, body) = (HTTPResponse(status: .badRequest), ByteBuffer())
-            case (true, .reading): (head, body) = ResponseParts.error(TidingsError.malformedBody)
-            default:
-                context.close(promise: nil)
-                return
-            }
-            closeAfterResponse = true
-            write(head, body: body, context: context)
-            return
-        }
-        context.fireErrorCaught(error)
     }
 
     // MARK: requests
@@ -166,11 +136,12 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     func park(_ poll: ParkedPoll, channel: Channel) {
-        guard case .running = state, !inputEnded else {
-            lane.hub.release(poll.ticket)  // the client left (or half-closed) while the poll was routed
-            guard inputEnded else { return }
-            state = .closed
-            channel.close(promise: nil)
+        guard case .running = state else {
+            lane.hub.release(poll.ticket)  // the client left while the poll was routed
+            return
+        }
+        guard !inputEnded, parseError == nil else {
+            answerAsIs(poll, channel: channel)  // half-closed, or bad bytes behind: no waiting
             return
         }
         state = .parked(poll)
@@ -193,14 +164,20 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .woken:
             break  // answered through `found`, see `ParkedWaiter`
         case .timedOut, .shutdown:
-            lane.hub.release(poll.ticket)
-            state = .running
-            answer(WireAnswer(poll.lastRead, allocator: channel.allocator, extraHeaders: poll.extraHeaders), channel: channel)
+            answerAsIs(poll, channel: channel)
         case .cancelled:
             lane.hub.release(poll.ticket)
             state = .closed
             channel.close(promise: nil)
         }
+    }
+
+    /// Ends a wait without events: the slot is freed and the poll answered with its last read
+    /// (nothing new, the same cursor), as on a timeout.
+    func answerAsIs(_ poll: ParkedPoll, channel: Channel) {
+        lane.hub.release(poll.ticket)
+        state = .running
+        answer(WireAnswer(poll.lastRead, allocator: channel.allocator, extraHeaders: poll.extraHeaders), channel: channel)
     }
 
     /// After a wake-up (a re-read, or what the waking commit pushed): events answer the
@@ -244,7 +221,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
 
     /// Writes a whole response, then serves what was pipelined behind it or waits for the
     /// next request.
-    private func write(_ head: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext) {
+    func write(_ head: HTTPResponse, body: ByteBuffer, context: ChannelHandlerContext) {
         if inputEnded, pending.isEmpty { closeAfterResponse = true }
         let head = ResponseParts.framed(head, bodyLength: body.readableBytes, closing: closeAfterResponse)
         context.write(wrapOutboundOut(.head(head)), promise: nil)
@@ -270,29 +247,13 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             default: break loop
             }
         }
-        if case .idle = state, inputEnded {
+        guard case .idle = state else { return }
+        if parseError != nil {
+            closeAfterResponse = true
+            write(HTTPResponse(status: .badRequest), body: ByteBuffer(), context: context)
+        } else if inputEnded {
             state = .closed
             context.close(promise: nil)
         }
-    }
-
-    /// Gives the connection to Hummingbird: its connection-state handler and async channel
-    /// go in after this handler, receive what was buffered, and this handler leaves.
-    private func handOff(startingWith parts: [HTTPRequestPart], context: ChannelHandlerContext) {
-        state = .handedOff
-        setupCompleted = true
-        let value: HTTP1Channel.Value
-        do {
-            value = try handoff(context.channel)
-        } catch {
-            promise.fail(error)
-            context.close(promise: nil)
-            return
-        }
-        for part in parts + pending { context.fireChannelRead(wrapInboundOut(part)) }
-        pending = []
-        context.fireChannelReadComplete()
-        context.pipeline.syncOperations.removeHandler(context: context, promise: nil)
-        promise.succeed(value)
     }
 }

@@ -31,6 +31,9 @@ enum OpenAPIDocument {
             - A `since` cursor ahead of the update stream (from data since restored or reset) is `410 cursor_expired`,
               recovered from like an expired one: reload the feed and continue from its `updates_cursor`.
             - HTTP/1.0 connections close after their answer; `Expect: 100-continue` is answered at once.
+            - A client that half-closes gets every answer it asked for, a waiting poll's at once (no events, the
+              same cursor), then the connection closes. Bytes after a poll that are no request: the poll is
+              answered first, then a bare `400`, and the connection closes.
             - `data`, `actor` and interaction metadata come back as sent: integers that fit 64 bits stay exact.
             - A user token's `nbf`, when present, is honoured: before it the token is `401`.
             - CORS is off unless the server is started with `--cors-origin`; then preflights (`OPTIONS`) from an
