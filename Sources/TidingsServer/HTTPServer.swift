@@ -168,7 +168,9 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         let context = TidingsRequestContext(source: .init(channel: channel, logger: logger))
         var response: Response
         do {
-            response = try await responder.respond(to: request, context: context)
+            response = try await HeadRequest.$isActive.withValue(request.method == .head) {
+                try await responder.respond(to: HeadRequest.routed(request), context: context)
+            }
         } catch {
             response = Response(status: .internalServerError)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TidingsAPI
 
 /// HTTP/1.x rules that clients rely on and HTTP libraries hide: `Expect: 100-continue`,
 /// HTTP/1.0 connections, and connections that a `Connection: close` answer ends.
@@ -62,6 +63,36 @@ struct HTTPSemanticsTests {
             #expect(RawConnection.answers(in: text).map { String($0.head.prefix(3)) } == ["200", "200"], "\(text)")
             #expect(closed, "after \(first)")
         }
+    }
+
+    @Test("HEAD is GET without content, and safe: a feed is only peeked at, a poll does not wait")
+    func head() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
+        #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+        let since = try await LongPollTests.cursor(server, user: "ann")
+        for path in ["/healthz", "/openapi.yaml", "/v1/users/ann/feeds/in-app", "/v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=30"] {
+            let get = try await server.request("GET", path.replacingOccurrences(of: "timeout=30", with: "timeout=0"), key: Self.key)
+            let connection = try RawConnection(port: server.port)
+            connection.send("HEAD \(path) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n\r\n")
+            let headers = connection.read(through: "\r\n\r\n")?.lowercased() ?? "no answer"
+            #expect(headers.hasPrefix("http/1.1 200 "), "\(path): \(headers)")
+            if !path.contains("/feeds/") {  // a feed read's GET above already marked it seen: another length
+                #expect(headers.contains("content-length: \(get.body.count)\r\n"), "\(path): \(headers)")
+            }
+            connection.send("GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            let rest = RawConnection.answers(in: connection.readToEnd().0)
+            #expect(rest.count == 1 && rest.first?.head.hasPrefix("200 OK") == true, "nothing follows HEAD's head")
+        }
+        let peek = try await server.request("GET", "/v1/users/ann/feeds/in-app?mark_seen=false", key: Self.key)
+        #expect(try JSONDecoder().decode(FeedPage.self, from: peek.body).meta.unseenCount == 0)  // the GET marked it
+        #expect(try await server.request("POST", "/v1/channels/in-app/messages", key: Self.key, body: body).status == 201)
+        let connection = try RawConnection(port: server.port)
+        connection.send("HEAD /v1/users/ann/feeds/in-app HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n\r\n")
+        #expect(connection.read(through: "\r\n\r\n")?.hasPrefix("HTTP/1.1 200 ") == true)
+        let after = try await server.request("GET", "/v1/users/ann/feeds/in-app?mark_seen=false", key: Self.key)
+        #expect(try JSONDecoder().decode(FeedPage.self, from: after.body).meta.unseenCount == 1, "HEAD marked nothing")
     }
 
     @Test("with --cors-origin, a poll's answer carries CORS headers when woken and when it times out")

@@ -15,9 +15,10 @@ struct FeedsController: Sendable {
 
     @Sendable func read(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let feed = try Self.feedKey(context)
-        let query: FeedQuery
+        var query: FeedQuery
         do {
             query = try FeedQuery(feed: feed, parameters: request.queryDictionary)
+            if HeadRequest.isActive { query.markSeen = false }  // HEAD is safe: a peek
         } catch {
             throw TidingsErrorResponse(error)
         }

@@ -26,7 +26,8 @@ struct UpdatesController: Sendable {
     @Sendable func poll(_ request: Request, context: AuthenticatedContext) async throws -> Response {
         let feed = try FeedsController.feedKey(context)
         let parameters = request.queryDictionary
-        let (timeout, limit) = try Self.timeoutAndLimit(parameters)
+        let (requestedTimeout, limit) = try Self.timeoutAndLimit(parameters)
+        let timeout = HeadRequest.isActive ? 0 : requestedTimeout  // HEAD answers at once: no content to wait for
         guard let sinceText = parameters["since"] else {
             return try response(try await database.updates(of: feed, since: nil, limit: limit), feed: feed)
         }

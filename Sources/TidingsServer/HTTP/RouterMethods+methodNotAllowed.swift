@@ -9,7 +9,8 @@ extension RouterMethods {
     func rejectMethods(on path: RouterPath, except allowed: [HTTPRequest.Method]) -> Self {
         let names = allowed.map(\.rawValue)
         RouteCatalog.current?.add(path.description, methods: names)
-        for method in [HTTPRequest.Method.get, .head, .post, .put, .delete, .patch, .options, .trace]
+        // No HEAD: it is routed as the GET it stands for (`HeadRequest`).
+        for method in [HTTPRequest.Method.get, .post, .put, .delete, .patch, .options, .trace]
             where !allowed.contains(method)
         {
             on(path, method: method) { _, _ -> Response in

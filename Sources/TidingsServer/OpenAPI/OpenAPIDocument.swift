@@ -31,6 +31,8 @@ enum OpenAPIDocument {
             - A `since` cursor ahead of the update stream (from data since restored or reset) is `410 cursor_expired`,
               recovered from like an expired one: reload the feed and continue from its `updates_cursor`.
             - HTTP/1.0 connections close after their answer; `Expect: 100-continue` is answered at once.
+            - `HEAD` is answered wherever `GET` is, with `GET`'s headers and no content. It is safe: a feed read by
+              `HEAD` marks nothing seen, and a poll by `HEAD` answers at once.
             - A client that half-closes gets every answer it asked for, a waiting poll's at once (no events, the
               same cursor), then the connection closes. Bytes after a poll that are no request: the poll is
               answered first, then a bare `400`, and the connection closes.
