@@ -36,6 +36,7 @@ struct CrossOriginTests {
             let other = try await client.execute(
                 uri: "/v1/users/ann/feeds/in-app", method: .get, headers: headers(origin: "https://evil.example"))
             #expect(other.status == .ok && other.headers[.accessControlAllowOrigin] == nil)
+            #expect(other.headers[.vary] == "Origin" && feed.headers[.vary] == "Origin")
         }
     }
 

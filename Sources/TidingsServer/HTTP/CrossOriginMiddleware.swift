@@ -26,7 +26,11 @@ struct CrossOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         guard let origin = request.headers[.origin], origins?.contains(origin) ?? true else {
-            return try await next(request, context)
+            // Answers differ by origin, so say so on every one: a shared cache must not hand
+            // one without CORS headers to an allowed origin.
+            var response = try await next(request, context)
+            response.headers[values: .vary].append("Origin")
+            return response
         }
         var response = try await cors.handle(request, context: context, next: next)
         if request.method != .options {
