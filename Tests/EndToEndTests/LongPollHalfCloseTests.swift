@@ -69,4 +69,26 @@ struct LongPollHalfCloseTests {
         let errors = server.logLines.filter { $0.contains("request failed") }
         #expect(errors.isEmpty, "\(errors)")
     }
+
+    @Test("a poll that says close, followed by a large body it will not serve: answered, never reset")
+    func closingPollThenLargeBody() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await LongPollTests.cursor(server, user: "ann")
+        let large = String(repeating: "a", count: 300_000)
+        let requests = "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\n" + Self.auth
+            + "Connection: close\r\n\r\n" + "POST /v1/channels/in-app/messages HTTP/1.1\r\n" + Self.auth
+            + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + String(large.utf8.count, radix: 16) + "\r\n" + large + "\r\n0\r\n\r\n"
+        let connection = try RawConnection(port: server.port)
+        // A thread of its own: the send may block until the server reads what follows the poll.
+        let sender = Thread { connection.send(requests) }
+        sender.start()
+        let (text, closed) = connection.readToEnd()
+        let answers = RawConnection.answers(in: text)
+        #expect(answers.count == 1 && answers.first?.head.hasPrefix("200 OK") == true, "\(text.prefix(300))")
+        #expect(closed)
+        try await LongPollTests.awaitOpenPolls(server, 0)
+    }
 }
+

@@ -22,8 +22,9 @@ func freePort() throws -> Int {
     return Int(UInt16(bigEndian: address.sin_port))
 }
 
-/// A raw TCP connection to loopback, for clients no HTTP library would imitate.
-final class RawConnection {
+/// A raw TCP connection to loopback, for clients no HTTP library would imitate. Sendable so
+/// one thread may send while another reads, as a socket allows; it holds nothing else.
+final class RawConnection: @unchecked Sendable {
     let fd: Int32
 
     init(port: Int) throws {

@@ -14,5 +14,9 @@ extension PollLaneHandler {
         /// Given to Hummingbird; this handler only passes parts on.
         case handedOff
         case closed
+
+        var isClosed: Bool {
+            if case .closed = self { true } else { false }
+        }
     }
 }

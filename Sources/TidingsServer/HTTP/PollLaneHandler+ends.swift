@@ -26,6 +26,10 @@ extension PollLaneHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: Error) {
+        // Bytes after the decoder failed, or after the last answer (the output is closed and
+        // the rest is read to its end): dropped, not a reason to reset the connection.
+        let decoding = error is HTTPParserError || error is ByteToMessageDecoderError
+        if decoding, parseError != nil || state.isClosed { return }
         guard case .handedOff = state else {
             // A malformed request: answer 400 and close. A broken head gets Hummingbird's bare
             // answer; a poll whose body broke HTTP framing gets the catalogue's, as any route.

@@ -43,8 +43,11 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var socket: ChannelHandlerContext?
     /// Where commits queue this connection's answers (its event loop's).
     private var pushed: PushedAnswers?
-    /// Most parts buffered behind a poll before the connection is dropped.
+    /// Parts buffered behind a poll past which it stops waiting (answered as it is, then what
+    /// follows is served), and past which, still arriving while it is routed, the connection
+    /// is dropped.
     private static let maxPending = 64
+    private static let maxPendingWhileRouted = 4096
 
     init(
         lane: PollLane, deadline: RequestDeadlineHandler, promise: EventLoopPromise<HTTP1Channel.Value>,
@@ -78,7 +81,12 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             process(part, context: context)
         case .idle, .running, .parked:
             pending.append(part)
-            if pending.count > Self.maxPending { context.close(promise: nil) }
+            guard pending.count > Self.maxPending else { return }
+            if case .parked(let poll) = state {
+                answerAsIs(poll, channel: context.channel)  // a client that goes on sending is not waiting
+            } else if pending.count > Self.maxPendingWhileRouted {
+                context.close(promise: nil)
+            }
         }
     }
 
@@ -140,8 +148,8 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
             lane.hub.release(poll.ticket)  // the client left while the poll was routed
             return
         }
-        guard !inputEnded, parseError == nil else {
-            answerAsIs(poll, channel: channel)  // half-closed, or bad bytes behind: no waiting
+        guard !inputEnded, parseError == nil, pending.count <= Self.maxPending else {
+            answerAsIs(poll, channel: channel)  // half-closed, bad bytes or much more behind: no waiting
             return
         }
         state = .parked(poll)
@@ -228,8 +236,10 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         if body.readableBytes > 0 { context.write(wrapOutboundOut(.body(body)), promise: nil) }
         if closeAfterResponse {
             state = .closed
+            // Half-closed first: a client still sending (bytes this lane will not serve) reads
+            // this answer before any reset; its input is dropped until it closes (`.closed`).
             context.writeAndFlush(wrapOutboundOut(.end(nil))).whenComplete { [channel = context.channel] _ in
-                channel.close(promise: nil)
+                channel.close(mode: .output).whenFailure { _ in channel.close(promise: nil) }
             }
             return
         }
