@@ -25,6 +25,26 @@ struct HTTPSemanticsTests {
         #expect(answer?.head.hasPrefix("201 ") == true, "\(answer?.head ?? "no answer")")
     }
 
+    @Test("Expect: 100-continue behind a waiting poll gets its 100 right after the poll's answer")
+    func expectContinueBehindPoll() async throws {
+        let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])
+        defer { server.stop() }
+        let since = try await LongPollTests.cursor(server, user: "ann")
+        let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
+        let auth = "Host: x\r\nAuthorization: Bearer \(Self.key)\r\n"
+        let connection = try RawConnection(port: server.port)
+        connection.send(
+            "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\n\(auth)\r\n"
+                + "POST /v1/channels/in-app/messages HTTP/1.1\r\n\(auth)Content-Type: application/json\r\n"
+                + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+        // Byte by byte up to the 100: the poll's whole answer first, then the interim one.
+        let before = connection.read(through: "HTTP/1.1 100 Continue\r\n\r\n") ?? "no 100"
+        #expect(before.hasPrefix("HTTP/1.1 200 OK") && before.contains(#""cursor""#), "\(before)")
+        connection.send(body)
+        let answer = RawConnection.answers(in: connection.readToEnd().0).first
+        #expect(answer?.head.hasPrefix("201 ") == true, "\(answer?.head ?? "no answer")")
+    }
+
     @Test("a body declared over the limit with Expect: 100-continue gets 413 at once, no 100")
     func expectContinueTooLarge() async throws {
         let server = try await ServerProcess(environment: ["TIDINGS_API_KEYS": Self.key])

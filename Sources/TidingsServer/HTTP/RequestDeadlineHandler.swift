@@ -30,6 +30,10 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var readingRequest = false
     /// Whether the response being written says `Connection: close`.
     private var closesAfterResponse = false
+    /// Requests read whole and not answered yet (pipelined ones queue behind the first).
+    private var outstanding = 0
+    /// A request arriving behind others waits for `100 Continue`, sent once they are answered.
+    private var continueOwed = false
     /// The wheel's bucket this handler waits in, if any.
     private var bucket: Int64?
     /// This handler's context while it is in the pipeline: what a passed deadline closes.
@@ -46,28 +50,29 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        if context.channel.isActive { responseEnded() }
+        if context.channel.isActive { startClock() }
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        responseEnded()
+        startClock()
         context.fireChannelActive()
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
         case .head(let head):
-            // `Expect: 100-continue` is answered at once when nothing is pending before this
-            // request (RFC 9110 §10.1.1); a client would otherwise wait a second or more before
-            // it sends its body. A body declared over the limit gets its `413` at once instead.
-            if due != nil, Self.expectsContinue(head) {
-                context.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+            // `Expect: 100-continue` is answered at once, or once the requests before it are
+            // (RFC 9110 §10.1.1); a client would otherwise wait a second or more before it sends
+            // its body. A body declared over the limit gets its `413` at once instead.
+            if Self.expectsContinue(head) {
+                if outstanding == 0 { sendContinue() } else { continueOwed = true }
             }
             readingRequest = true
             // While a response is pending (a pipelined request), its end starts the clock.
             if due != nil { due = requestDue }
         case .end:
             readingRequest = false
+            outstanding += 1
             due = nil
         case .body:
             break
@@ -84,13 +89,16 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             // Hummingbird keeps reading for a next request; half-closing once the end is
             // written tells the client, and the rest of an unread body still drains instead
             // of turning the close into a reset that could lose this answer.
-            responseEnded()
             let written = promise ?? context.eventLoop.makePromise()
             context.write(data, promise: written)
+            continueOwed = false
+            responseEnded()
             written.futureResult.whenSuccess { context.close(mode: .output, promise: nil) }
             return
         case .end:
+            context.write(data, promise: promise)  // first: an owed 100 Continue goes after it
             responseEnded()
+            return
         case .body:
             break
         }
@@ -122,8 +130,23 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     }
 
     /// Starts the clock for the next request: called for each response that ends, also by
-    /// the poll lane for the answers it writes past this handler.
+    /// the poll lane for the answers it writes past this handler. Sends an owed `100 Continue`
+    /// once nothing is left to answer before its request.
     func responseEnded() {
+        outstanding = max(0, outstanding - 1)
+        if continueOwed, outstanding == 0 {
+            continueOwed = false
+            if readingRequest { sendContinue() }  // else its body came anyway: no 100 needed
+        }
+        startClock()
+    }
+
+    private func sendContinue() {
+        context?.writeAndFlush(wrapOutboundOut(.head(HTTPResponse(status: .continue))), promise: nil)
+    }
+
+    /// The deadline for the next request, from now.
+    private func startClock() {
         let now = NIODeadline.now()
         requestDue = now + requestTimeout
         schedule(readingRequest ? requestDue : min(requestDue, now + idleTimeout))
