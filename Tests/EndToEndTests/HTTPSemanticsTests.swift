@@ -66,7 +66,8 @@ struct HTTPSemanticsTests {
         let connection = try RawConnection(port: server.port)
         connection.send("GET \(path) HTTP/1.0\r\nAuthorization: Bearer \(Self.key)\r\n\r\n")
         let (text, closed) = connection.readToEnd()
-        #expect(RawConnection.answers(in: text).first?.head.hasPrefix("200 OK") == true, "\(text)")
+        let head = RawConnection.answers(in: text).first?.head ?? ""
+        #expect(head.hasPrefix("200 OK") && head.lowercased().contains("connection: close"), "\(text)")
         #expect(closed)
     }
 

@@ -215,6 +215,9 @@ struct OperationsTests {
         #expect(answers[0].body.isEmpty)
         #expect(answers[1].body.isEmpty)
         #expect(answers[2].head.hasPrefix("200 OK") && answers[2].body == #"{"status":"ok"}"#)
+        // It asked to close: its answer says so, and only it (RFC 9112 §9.6).
+        #expect(answers[2].head.lowercased().contains("connection: close"))
+        #expect(!answers[0].head.lowercased().contains("connection:"))
     }
 
     @Test("oversized request heads are refused without a 2xx, and the server keeps serving")

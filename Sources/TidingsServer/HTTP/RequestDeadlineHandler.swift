@@ -30,8 +30,11 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private var readingRequest = false
     /// Whether the response being written says `Connection: close`.
     private var closesAfterResponse = false
-    /// Requests read whole and not answered yet (pipelined ones queue behind the first).
-    private var outstanding = 0
+    /// Requests read whole and not answered yet (pipelined ones queue behind the first), each
+    /// with whether it asked for `Connection: close` (or is HTTP/1.0, see `HTTP10CloseHandler`).
+    private var unanswered: [Bool] = []
+    /// Whether the request being read asked for `Connection: close`.
+    private var readingCloses = false
     /// A request arriving behind others waits for `100 Continue`, sent once they are answered.
     private var continueOwed = false
     /// The wheel's bucket this handler waits in, if any.
@@ -65,14 +68,15 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
             // (RFC 9110 §10.1.1); a client would otherwise wait a second or more before it sends
             // its body. A body declared over the limit gets its `413` at once instead.
             if Self.expectsContinue(head) {
-                if outstanding == 0 { sendContinue() } else { continueOwed = true }
+                if unanswered.isEmpty { sendContinue() } else { continueOwed = true }
             }
             readingRequest = true
+            readingCloses = head.headerFields[.connection]?.lowercased() == "close"
             // While a response is pending (a pipelined request), its end starts the clock.
             if due != nil { due = requestDue }
         case .end:
             readingRequest = false
-            outstanding += 1
+            unanswered.append(readingCloses)
             due = nil
         case .body:
             break
@@ -82,8 +86,15 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
         switch unwrapOutboundIn(data) {
-        case .head(let head):
+        case .head(var head):
+            // The answer to a request that asked to close says so (RFC 9112 §9.6), as the poll
+            // lane's own answers do; Hummingbird closes such connections without saying it.
+            if unanswered.first == true, head.headerFields[.connection] == nil {
+                head.headerFields[.connection] = "close"
+            }
             closesAfterResponse = head.headerFields[.connection]?.lowercased() == "close"
+            context.write(wrapOutboundOut(.head(head)), promise: promise)
+            return
         case .end where closesAfterResponse:
             // The response said `Connection: close` (HTTP/1.1 §9.6: the server then closes).
             // Hummingbird keeps reading for a next request; half-closing once the end is
@@ -133,8 +144,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     /// the poll lane for the answers it writes past this handler. Sends an owed `100 Continue`
     /// once nothing is left to answer before its request.
     func responseEnded() {
-        outstanding = max(0, outstanding - 1)
-        if continueOwed, outstanding == 0 {
+        if !unanswered.isEmpty { unanswered.removeFirst() }
+        if continueOwed, unanswered.isEmpty {
             continueOwed = false
             if readingRequest { sendContinue() }  // else its body came anyway: no 100 needed
         }
