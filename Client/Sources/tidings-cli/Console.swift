@@ -15,14 +15,33 @@ enum Console {
 
     /// Prints one line on stdout.
     static func line(_ text: String) {
-        try? FileHandle.standardOutput.write(contentsOf: Data((text + "\n").utf8))
+        writeOut(Data((text + "\n").utf8))
     }
 
     /// Prints `value` as one line of JSON on stdout.
     static func json(_ value: some Encodable) throws {
         var data = try JSONCoding.encoder.encode(value)
         data.append(0x0a)
-        try? FileHandle.standardOutput.write(contentsOf: data)
+        writeOut(data)
+    }
+
+    /// Writes all of `data` on stdout. Once its reader is gone (`tidings-cli watch | head -1`)
+    /// the CLI ends as SIGPIPE would end it, with status 141: SwiftNIO ignores SIGPIPE in the
+    /// whole process, and a command that went on would read (and mark seen) for nobody.
+    private static func writeOut(_ data: Data) {
+        data.withUnsafeBytes { bytes in
+            var offset = 0
+            while offset < bytes.count {
+                let written = Glibc.write(STDOUT_FILENO, bytes.baseAddress! + offset, bytes.count - offset)
+                if written >= 0 {
+                    offset += written
+                } else if errno == EPIPE {
+                    exit(ExitStatus.outputClosed)
+                } else if errno != EINTR {
+                    return  // another failure on stdout: nothing better to say it on
+                }
+            }
+        }
     }
 
     /// Prints one line on stderr.

@@ -5,6 +5,9 @@ enum ExitStatus {
     static let serverError: Int32 = 1
     static let usage: Int32 = 2
     static let unreachable: Int32 = 3
+    /// Whatever read stdout went away (a closed pipe): 128 + SIGPIPE, as a shell reports a
+    /// writer that SIGPIPE ended.
+    static let outputClosed: Int32 = 141
 }
 
 extension TidingsClientError {

@@ -41,6 +41,27 @@ struct CLIWatchTests {
         }
     }
 
+    @Test("watch ends (status 141, as SIGPIPE would end it) once whatever reads its output has gone")
+    func closedPipe() async throws {
+        try await TestServer.with { server in
+            let client = try server.client()
+            let cursor = try await client.updates(user: "dee", channel: "in-app", since: nil).cursor
+            // `head -n 1` takes the first event and exits; the second event finds the pipe closed.
+            let pipeline = try ChildProcess(
+                URL(fileURLWithPath: "/bin/bash"),
+                ["-c", #""$0" watch --user dee --since "$1" --json | head -n 1; exit "${PIPESTATUS[0]}""#,
+                 Binaries.cli.path, cursor],
+                environment: ["TIDINGS_URL": server.url, "TIDINGS_API_KEY": TestServer.apiKey])
+            _ = try await client.send("first", to: ["dee"])
+            for await _ in pipeline.stdout.lines { break }  // head printed it and is exiting
+            // Each event is a write to the closed pipe; a few, in case the first beat head's exit.
+            for text in ["second", "third", "fourth"] { _ = try await client.send(text, to: ["dee"]) }
+            let result = try await pipeline.result(timeout: .seconds(30))
+            #expect(result.status == 141, "\(result.stderr)")
+            #expect(result.stdoutLines.count == 1)
+        }
+    }
+
     @Test("Ctrl-C ends watch promptly with status 0")
     func interrupt() async throws {
         try await TestServer.with { server in
