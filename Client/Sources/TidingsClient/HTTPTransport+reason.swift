@@ -9,7 +9,10 @@ extension HTTPTransport {
     /// server it was for.
     static func reason(for error: any Error, url: URL?) -> String {
         let target =
-            url.map { "\($0.scheme ?? "http")://\($0.host ?? "?")\($0.port.map { ":\($0)" } ?? "")" } ?? "server"
+            url.map { url in
+                let host = url.host.map { $0.contains(":") ? "[\($0)]" : $0 } ?? "?"  // IPv6 in brackets
+                return "\(url.scheme ?? "http")://\(host)\(url.port.map { ":\($0)" } ?? "")"
+            } ?? "server"
         return "\(target): \(what(error))"
     }
 
@@ -20,6 +23,9 @@ extension HTTPTransport {
         case let failure as IOError: what(errno: failure.errnoCode)
         case ChannelError.connectTimeout: "timed out"
         case is HTTPParserError: "bad HTTP response"
+        // NIOSSL's errors, named without importing it: a dump of BoringSSL's stack otherwise.
+        case _ where String(reflecting: type(of: error)).hasPrefix("NIOSSL."):
+            "TLS failure (is the server serving https?)"
         default: "\(error)"
         }
     }

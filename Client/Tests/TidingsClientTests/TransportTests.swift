@@ -65,6 +65,27 @@ struct TransportTests {
         #expect(error == .unreachable("http://127.0.0.1:1: connection refused"))
     }
 
+    @Test("an IPv6 server is named in brackets; https to a plain-HTTP server is a TLS failure, not a dump")
+    func reasons() async throws {
+        let ipv6 = try TidingsClient(baseURL: try #require(URL(string: "http://[::1]:1")), credential: "sk")
+        let refused = await #expect(throws: TidingsClientError.self) { _ = try await ipv6.bulkOperation(id: "bulk_x") }
+        guard case .unreachable(let why) = refused else {
+            Issue.record("not unreachable: \(String(describing: refused))")
+            return
+        }
+        #expect(why.hasPrefix("http://[::1]:1: "), "\(why)")  // refused, or no IPv6 here: named the same
+        try await TestServer.with { server in
+            let plain = try #require(URL(string: server.url.replacingOccurrences(of: "http://", with: "https://")))
+            let client = try TidingsClient(baseURL: plain, credential: TestServer.apiKey)
+            let error = await #expect(throws: TidingsClientError.self) { _ = try await client.bulkOperation(id: "bulk_x") }
+            guard case .unreachable(let reason) = error else {
+                Issue.record("not unreachable: \(String(describing: error))")
+                return
+            }
+            #expect(reason.hasSuffix("TLS failure (is the server serving https?)"), "\(reason)")
+        }
+    }
+
     @Test(
         "a base URL with a port out of range is refused before any request",
         arguments: ["http://127.0.0.1:99999", "http://127.0.0.1:0", "http://h:65536", "http://h:99999999999999999999"])
