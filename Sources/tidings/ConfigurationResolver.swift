@@ -17,9 +17,7 @@ struct ConfigurationResolver {
         let stateDirectory = environment["STATE_DIRECTORY"]?.split(separator: ":").first.map(String.init)
         configuration.dataDirectory =
             try text(flags.dataDir, "TIDINGS_DATA_DIR", name: "--data-dir") ?? stateDirectory ?? "./data"
-        let environmentKeys = (environment["TIDINGS_API_KEYS"] ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        configuration.apiKeys = flags.apiKey + environmentKeys
+        configuration.apiKeys = flags.apiKey + list("TIDINGS_API_KEYS")
         for key in configuration.apiKeys where key.isEmpty || key.contains(where: { $0.isWhitespace }) {
             throw ConfigurationError(message: "an API key must be non-empty and contain no whitespace")
         }
@@ -45,9 +43,7 @@ struct ConfigurationResolver {
         configuration.requestTimeout =
             try integer(flags.requestTimeout, "TIDINGS_REQUEST_TIMEOUT", name: "--request-timeout", range: 1...3600)
             ?? configuration.requestTimeout
-        let environmentOrigins = (environment["TIDINGS_CORS_ORIGINS"] ?? "").split(separator: ",")
-            .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        configuration.corsOrigins = flags.corsOrigin + environmentOrigins
+        configuration.corsOrigins = flags.corsOrigin + list("TIDINGS_CORS_ORIGINS")
         for origin in configuration.corsOrigins where !Self.isOrigin(origin) {
             throw ConfigurationError(
                 message: "--cors-origin must be * or an origin such as https://app.example.com, not \(origin)")
@@ -70,6 +66,12 @@ struct ConfigurationResolver {
         let authority = text[schemeEnd.upperBound...]
         return (scheme == "http" || scheme == "https") && !authority.isEmpty
             && !authority.contains(where: { "/?#@ ".contains($0) })
+    }
+
+    /// A comma-separated variable's items, trimmed, empty ones dropped (none when unset).
+    private func list(_ variable: String) -> [String] {
+        (environment[variable] ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .filter { !$0.isEmpty }
     }
 
     private func text(_ flag: String?, _ variable: String, name: String) throws(ConfigurationError) -> String? {

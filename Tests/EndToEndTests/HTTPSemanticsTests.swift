@@ -14,12 +14,21 @@ struct HTTPSemanticsTests {
         defer { server.stop() }
         let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
         let connection = try RawConnection(port: server.port)
-        connection.send(
-            "POST /v1/channels/in-app/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(Self.key)\r\n"
-                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
-                + "Expect: 100-continue\r\nConnection: close\r\n\r\n")
+        connection.send(Self.createHead(expecting: body))
         let interim = connection.read(through: "\r\n\r\n")
         #expect(interim?.hasPrefix("HTTP/1.1 100 Continue\r\n") == true, "\(interim ?? "nothing")")
+        Self.sendBodyExpectingCreated(body, on: connection)
+    }
+
+    /// The head of a create of `body` that waits for `100 Continue`, then closes.
+    static func createHead(expecting body: String) -> String {
+        "POST /v1/channels/in-app/messages HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(key)\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n"
+            + "Expect: 100-continue\r\nConnection: close\r\n\r\n"
+    }
+
+    /// Sends the body a `100 Continue` asked for; its create must be answered `201`.
+    static func sendBodyExpectingCreated(_ body: String, on connection: RawConnection) {
         connection.send(body)
         let answer = RawConnection.answers(in: connection.readToEnd().0).first
         #expect(answer?.head.hasPrefix("201 ") == true, "\(answer?.head ?? "no answer")")
@@ -31,18 +40,14 @@ struct HTTPSemanticsTests {
         defer { server.stop() }
         let since = try await LongPollTests.cursor(server, user: "ann")
         let body = #"{"recipients":["ann"],"blocks":[{"type":"text","content":"x"}]}"#
-        let auth = "Host: x\r\nAuthorization: Bearer \(Self.key)\r\n"
         let connection = try RawConnection(port: server.port)
         connection.send(
-            "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\n\(auth)\r\n"
-                + "POST /v1/channels/in-app/messages HTTP/1.1\r\n\(auth)Content-Type: application/json\r\n"
-                + "Content-Length: \(body.utf8.count)\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
+            "GET /v1/users/ann/feeds/in-app/updates?since=\(since)&timeout=1 HTTP/1.1\r\nHost: x\r\n"
+                + "Authorization: Bearer \(Self.key)\r\n\r\n" + Self.createHead(expecting: body))
         // Byte by byte up to the 100: the poll's whole answer first, then the interim one.
         let before = connection.read(through: "HTTP/1.1 100 Continue\r\n\r\n") ?? "no 100"
         #expect(before.hasPrefix("HTTP/1.1 200 OK") && before.contains(#""cursor""#), "\(before)")
-        connection.send(body)
-        let answer = RawConnection.answers(in: connection.readToEnd().0).first
-        #expect(answer?.head.hasPrefix("201 ") == true, "\(answer?.head ?? "no answer")")
+        Self.sendBodyExpectingCreated(body, on: connection)
     }
 
     @Test("a body declared over the limit with Expect: 100-continue gets 413 at once, no 100")

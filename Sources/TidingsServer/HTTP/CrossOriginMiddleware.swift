@@ -16,6 +16,8 @@ struct CrossOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         allowMethods: [.get, .post, .put, .delete, .options],
         exposedHeaders: Self.exposed, maxAge: .seconds(600))
     static var exposed: [String] { ["Retry-After", "Idempotent-Replayed", "WWW-Authenticate"] }
+    /// `exposed` as the header's value, joined once rather than for every answer.
+    private let exposedValue = Self.exposed.joined(separator: ", ")
 
     /// `configured` as given to `--cors-origin`: `*` for any origin, else exact origins.
     init(configured: [String]) {
@@ -34,7 +36,7 @@ struct CrossOriginMiddleware<Context: RequestContext>: RouterMiddleware {
         }
         var response = try await cors.handle(request, context: context, next: next)
         if request.method != .options {
-            response.headers[.accessControlExposeHeaders] = Self.exposed.joined(separator: ", ")
+            response.headers[.accessControlExposeHeaders] = exposedValue
         }
         return response
     }
