@@ -92,9 +92,11 @@ public struct FeedWatcher: AsyncSequence, Sendable {
                 queued.append(.resynced(page))
                 return
             }
+            // The first poll after a failure does not wait: it tells at once whether the server
+            // is back (`reconnected`), where a long poll told it only with its answer.
             let answer = try await client.updates(
                 user: watcher.user, channel: watcher.channel, since: cursor,
-                timeout: cursor == nil ? 0 : watcher.pollTimeout, limit: watcher.limit)
+                timeout: cursor == nil || failures > 0 ? 0 : watcher.pollTimeout, limit: watcher.limit)
             cursor = answer.cursor
             noteSuccess()
             queued += answer.events.map(WatchUpdate.event)
