@@ -3,23 +3,24 @@ import Foundation
 /// Runs the built `tidings-cli` against a server.
 enum CLI {
     /// Runs `tidings-cli` to the end. `server` sets `TIDINGS_URL` and, unless `key` is nil,
-    /// `TIDINGS_API_KEY`.
+    /// `TIDINGS_API_KEY`; standard input is the file `input`, or empty.
     static func run(
         _ arguments: [String], server: TestServer? = nil, key: String? = TestServer.apiKey,
-        environment: [String: String] = [:], timeout: Duration = .seconds(60)
+        environment: [String: String] = [:], input: URL? = nil, timeout: Duration = .seconds(60)
     ) async throws -> ChildProcess.Result {
-        try await start(arguments, server: server, key: key, environment: environment).result(timeout: timeout)
+        try await start(arguments, server: server, key: key, environment: environment, input: input)
+            .result(timeout: timeout)
     }
 
     /// Starts `tidings-cli` and returns while it runs (for `watch`).
     static func start(
         _ arguments: [String], server: TestServer? = nil, key: String? = TestServer.apiKey,
-        environment: [String: String] = [:]
+        environment: [String: String] = [:], input: URL? = nil
     ) throws -> ChildProcess {
         var env = environment
         if let server { env["TIDINGS_URL"] = env["TIDINGS_URL"] ?? server.url }
         if let key, server != nil { env["TIDINGS_API_KEY"] = env["TIDINGS_API_KEY"] ?? key }
-        return try ChildProcess(Binaries.cli, arguments, environment: env)
+        return try ChildProcess(Binaries.cli, arguments, environment: env, input: input)
     }
 
     /// Each stdout line parsed as a JSON object.

@@ -122,6 +122,32 @@ struct CLICommandTests {
         }
     }
 
+    @Test("mark - reads its ids from standard input, more than one batch holds; - stands alone")
+    func markFromStandardInput() async throws {
+        try await TestServer.with { server in
+            let client = try server.client()
+            var ids = [String]()
+            for part in 0..<2 { ids += try await client.send("hi", to: (0..<600).map { "pipe-\(part)-\($0)" }) }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("ids-\(UUID().uuidString)")
+            defer { try? FileManager.default.removeItem(at: file) }
+            // Separated as a pipe may bring them: new lines, spaces, tabs, a blank line.
+            let text = ids[..<2].joined(separator: " \t") + "\n\n" + ids[2...].joined(separator: "\n") + "\n"
+            try Data(text.utf8).write(to: file)
+            let piped = try await CLI.run(["--json", "mark", "read", "-"], server: server, input: file)
+            #expect(piped.status == 0, "\(piped.stderr)")
+            let items = try CLI.objects(piped)
+            #expect(Set(items.compactMap { $0["id"] as? String }) == Set(ids))
+            #expect(items.count == 1200 && items.allSatisfy { $0["read_at"] is String })
+
+            let mixed = try await CLI.run(["mark", "read", "-", ids[0]], server: server, input: file)
+            #expect(mixed.status == 2)
+            #expect(mixed.stderr.contains("stands alone"))
+            let empty = try await CLI.run(["mark", "read", "-"], server: server)
+            #expect(empty.status == 2)
+            #expect(empty.stderr.contains("no message id on standard input"))
+        }
+    }
+
     @Test("mark-all and bulk-status print the bulk operation; --json as one object")
     func markAllAndBulkStatus() async throws {
         try await TestServer.with { server in

@@ -23,8 +23,9 @@ final class ChildProcess: Sendable {
     private let exit = ExitState()
 
     /// Starts `executable` with `arguments`; the environment is ours without any
-    /// `TIDINGS_*` or `NO_COLOR` variable, plus `environment`.
-    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:]) throws {
+    /// `TIDINGS_*` or `NO_COLOR` variable, plus `environment`. Standard input is the file
+    /// `input`, or empty.
+    init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], input: URL? = nil) throws {
         let process = Process()
         process.executableURL = executable
         process.arguments = arguments
@@ -35,7 +36,7 @@ final class ChildProcess: Sendable {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        process.standardInput = FileHandle.nullDevice
+        process.standardInput = try input.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
         self.process = process
         stdout = OutputCapture(out)
         stderr = OutputCapture(err)
