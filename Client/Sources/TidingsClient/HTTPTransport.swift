@@ -9,7 +9,7 @@ struct HTTPRequest: Sendable {
     var url: URL
     var headers: [(name: String, value: String)] = []
     var body: Data?
-    /// How long until the answer's head must have arrived.
+    /// How long until the whole answer, head and body, must have arrived.
     var timeout: TimeInterval
 }
 
@@ -60,8 +60,11 @@ final class HTTPTransport: Sendable {
         for (name, value) in request.headers { outgoing.headers.replaceOrAdd(name: name, value: value) }
         if let body = request.body { outgoing.body = .bytes(body) }
         do {
-            let response = try await client.execute(outgoing, timeout: Self.amount(request.timeout))
-            let body = try await response.body.collect(upTo: Self.maximumBodySize)
+            // One deadline for the whole exchange: AsyncHTTPClient's ends with the head, and a
+            // body that stalled after it then failed only at the read timeout (75 s).
+            let deadline = NIODeadline.now() + Self.amount(request.timeout)
+            let response = try await client.execute(outgoing, deadline: deadline)
+            let body = try await Self.collect(response.body, by: deadline)
             // A cancelled body read may end early rather than throw: never decode half an answer.
             try Task.checkCancellation()
             let retryAfter = response.headers.first(name: "Retry-After").flatMap { Int($0) }
@@ -75,6 +78,22 @@ final class HTTPTransport: Sendable {
                 throw TidingsClientError.invalidResponse("an answer larger than \(Self.maximumBodySize) bytes")
             }
             throw TidingsClientError.unreachable(Self.reason(for: error, url: request.url))
+        }
+    }
+
+    /// The whole body, or `HTTPClientError.deadlineExceeded` once `deadline` passes (which
+    /// cancels the read, and with it the request).
+    private static func collect(_ body: HTTPClientResponse.Body, by deadline: NIODeadline) async throws -> ByteBuffer {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: maximumBodySize) }
+            group.addTask {
+                let left = deadline - .now()
+                try await Task.sleep(for: .nanoseconds(max(left.nanoseconds, 0)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            guard let buffer = try await group.next() ?? nil else { throw HTTPClientError.deadlineExceeded }
+            return buffer
         }
     }
 

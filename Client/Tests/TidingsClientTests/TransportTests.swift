@@ -43,6 +43,27 @@ struct TransportTests {
         #expect(reason.contains("127.0.0.1:\(server.port)"), "\(reason)")
     }
 
+    @Test("an answer whose body stalls after its head also ends at the request timeout")
+    func bodyStallTimesOut() async throws {
+        let server = try SilentServer()
+        let client = try TidingsClient(
+            baseURL: try #require(URL(string: server.url)), credential: "sk", requestTimeout: 0.5)
+        let clock = ContinuousClock()
+        let started = clock.now
+        let request = Task { try await client.bulkOperation(id: "bulk_x") }
+        let connection = try await server.accept(timeout: .seconds(30))
+        defer { close(connection) }
+        let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\""
+        #expect(head.utf8.count == write(connection, head, head.utf8.count))
+        let error = await #expect(throws: TidingsClientError.self) { _ = try await request.value }
+        guard case .unreachable(let reason) = error else {
+            Issue.record("not unreachable: \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains("timed out"), "\(reason)")
+        #expect(clock.now - started < .seconds(30))  // the read timeout alone took 75 s; loose: a busy machine
+    }
+
     @Test("cancelling a request that waits on a new connection ends it at once")
     func cancels() async throws {
         let server = try SilentServer()
