@@ -34,9 +34,7 @@ struct TransportTests {
         let server = try SilentServer()
         let client = try TidingsClient(
             baseURL: try #require(URL(string: server.url)), credential: "sk", requestTimeout: 0.5)
-        let error = await #expect(throws: TidingsClientError.self) { _ = try await client.bulkOperation(id: "bulk_x") }
-        guard case .unreachable(let reason) = error else {
-            Issue.record("not unreachable: \(String(describing: error))")
+        guard let reason = await Self.unreachableReason({ _ = try await client.bulkOperation(id: "bulk_x") }) else {
             return
         }
         #expect(reason.contains("timed out"), "\(reason)")
@@ -55,11 +53,7 @@ struct TransportTests {
         defer { close(connection) }
         let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"id\""
         #expect(head.utf8.count == write(connection, head, head.utf8.count))
-        let error = await #expect(throws: TidingsClientError.self) { _ = try await request.value }
-        guard case .unreachable(let reason) = error else {
-            Issue.record("not unreachable: \(String(describing: error))")
-            return
-        }
+        guard let reason = await Self.unreachableReason({ _ = try await request.value }) else { return }
         #expect(reason.contains("timed out"), "\(reason)")
         #expect(clock.now - started < .seconds(30))  // the read timeout alone took 75 s; loose: a busy machine
     }
@@ -89,18 +83,12 @@ struct TransportTests {
     @Test("an IPv6 server is named in brackets; https to a plain-HTTP server is a TLS failure, not a dump")
     func reasons() async throws {
         let ipv6 = try TidingsClient(baseURL: try #require(URL(string: "http://[::1]:1")), credential: "sk")
-        let refused = await #expect(throws: TidingsClientError.self) { _ = try await ipv6.bulkOperation(id: "bulk_x") }
-        guard case .unreachable(let why) = refused else {
-            Issue.record("not unreachable: \(String(describing: refused))")
-            return
-        }
+        guard let why = await Self.unreachableReason({ _ = try await ipv6.bulkOperation(id: "bulk_x") }) else { return }
         #expect(why.hasPrefix("http://[::1]:1: "), "\(why)")  // refused, or no IPv6 here: named the same
         try await TestServer.with { server in
             let plain = try #require(URL(string: server.url.replacingOccurrences(of: "http://", with: "https://")))
             let client = try TidingsClient(baseURL: plain, credential: TestServer.apiKey)
-            let error = await #expect(throws: TidingsClientError.self) { _ = try await client.bulkOperation(id: "bulk_x") }
-            guard case .unreachable(let reason) = error else {
-                Issue.record("not unreachable: \(String(describing: error))")
+            guard let reason = await Self.unreachableReason({ _ = try await client.bulkOperation(id: "bulk_x") }) else {
                 return
             }
             #expect(reason.hasSuffix("TLS failure (is the server serving https?)"), "\(reason)")
@@ -122,5 +110,20 @@ struct TransportTests {
         for url in ["http://h:1", "https://h:65535/api", "http://h:/x", "http://[::1]:8080", "http://u:p@h:80"] {
             #expect(TidingsClient.baseURLProblem(try #require(URL(string: url))) == nil, "\(url)")
         }
+    }
+
+    /// Why `operation` found the server unreachable; records an issue, and returns nil, when
+    /// it threw anything else or nothing.
+    static func unreachableReason(
+        _ operation: () async throws -> Void, sourceLocation: SourceLocation = #_sourceLocation
+    ) async -> String? {
+        let error = await #expect(throws: TidingsClientError.self, sourceLocation: sourceLocation) {
+            try await operation()
+        }
+        guard case .unreachable(let reason) = error else {
+            Issue.record("not unreachable: \(String(describing: error))", sourceLocation: sourceLocation)
+            return nil
+        }
+        return reason
     }
 }
