@@ -110,6 +110,12 @@ let package = Package(
             dependencies: ["TidingsClient", "TidingsAPI", "TidingsTokens", "TidingsBench", "TestSupport"],
             path: "Client/Tests/TidingsClientTests"),
 
+        // A bare Hummingbird "hello" server: the plain-HTTP ceiling of the benchmarks (issue 8).
+        .executableTarget(
+            name: "tidings-hello",
+            dependencies: [.product(name: "Hummingbird", package: "hummingbird")],
+            path: "Benchmarks/Hello"),
+
         // Temporary directories for the tests, removed when the test process exits.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "TidingsCoreTests", dependencies: ["TidingsCore"]),

@@ -24,9 +24,11 @@ if [ -n "$missing" ]; then
     $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
 fi
 
-echo "building: $SWIFT build -c release --product tidings --scratch-path $SCRATCH"
+echo "building: $SWIFT build -c release --product tidings (and tidings-hello) --scratch-path $SCRATCH"
 start=$(date +%s)
 $SWIFT build -c release --product tidings --scratch-path "$SCRATCH"
+# Hummingbird's bare "hello" server, the plain-HTTP ceiling the feed reads are compared with.
+$SWIFT build -c release --product tidings-hello --scratch-path "$SCRATCH"
 echo "release build: $(( $(date +%s) - start )) s"
 
 BIN="$SCRATCH/release/tidings"

@@ -147,6 +147,39 @@ class Tidings(Server):
             return []
 
 
+class Hello(Server):
+    """Hummingbird's plain-HTTP ceiling (`tidings-hello`, Benchmarks/Hello): one route, `GET /hello`."""
+    name = "hello"
+
+    def __init__(self, binary):
+        super().__init__()
+        self.binary = binary
+
+    def start(self, timeout=20.0):
+        self.dir = tempfile.mkdtemp(prefix="hello-bench-")
+        self.port = free_port()
+        self.log_path = os.path.join(self.dir, "server.log")
+        log = open(self.log_path, "wb")
+        self.command = [self.binary, str(self.port)]
+        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     start_new_session=True)
+        _started.append(self)
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                with open(self.log_path) as f:
+                    raise RuntimeError(f"tidings-hello exited with {self.proc.returncode}: {f.read()}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
+                    return self
+            except OSError:
+                time.sleep(0.02)
+        raise RuntimeError("tidings-hello did not start")
+
+    def cpu_seconds(self):
+        return cpu_seconds(self.proc.pid)
+
+
 class Nchan(Server):
     name = "nchan"
 

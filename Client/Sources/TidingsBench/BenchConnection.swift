@@ -44,7 +44,7 @@ public final class BenchConnection: Sendable {
         var headers = HTTPHeaders()
         headers.reserveCapacity(5)
         headers.add(name: "Host", value: target.authority)
-        headers.add(name: "Authorization", value: "Bearer \(target.apiKey)")
+        if let key = target.apiKey { headers.add(name: "Authorization", value: "Bearer \(key)") }
         headers.add(name: "Accept", value: "application/json")
         if let body = request.body {
             headers.add(name: "Content-Type", value: "application/json")

@@ -8,11 +8,12 @@ public struct BenchTarget: Sendable, Hashable {
     public let port: Int
     /// A path prefix the server is mounted under (empty for none), without a trailing `/`.
     public let basePath: String
-    public let apiKey: String
+    /// Sent as the bearer credential of every request, when there is one.
+    public let apiKey: String?
 
     /// The target for a `http://host[:port][/prefix]` URL; throws `invalidRequest` for
     /// anything else (the load generator speaks plain HTTP/1.1 only).
-    public init(url: String, apiKey: String) throws {
+    public init(url: String, apiKey: String?) throws {
         guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
             let host = components.host, !host.isEmpty,
             let parsed = URL(string: url), TidingsClient.baseURLProblem(parsed) == nil

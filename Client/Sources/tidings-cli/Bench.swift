@@ -8,8 +8,9 @@ struct Bench: AsyncParsableCommand {
             A load generator on SwiftNIO: keep-alive HTTP/1.1 connections, one request at a \
             time each, latencies in HdrHistograms, timed on the event loop from writing a \
             request to reading its answer's last byte. It needs the secret API key (--key or \
-            TIDINGS_API_KEY): it creates messages for many users. Each prints a summary \
-            (median, p99, max, throughput), or with --json one JSON object. Exit status 1 \
+            TIDINGS_API_KEY): it creates messages for many users (`bench http` needs none). \
+            Each prints a summary (median, p99, max, throughput), or with --json one JSON \
+            object. Exit status 1 \
             when a request failed or a poll was lost (after the report), 2 bad usage, 3 the \
             server could not be reached.
 
@@ -20,6 +21,7 @@ struct Bench: AsyncParsableCommand {
               tidings-cli bench feed --messages 100000 --duration 10
               tidings-cli bench fanout --polls 10000 --json
               tidings-cli bench bulk --messages 100000 --readers 4
+              tidings-cli bench http /healthz --duration 5
             """,
-        subcommands: [BenchIngest.self, BenchFeed.self, BenchFanout.self, BenchBulk.self])
+        subcommands: [BenchIngest.self, BenchFeed.self, BenchFanout.self, BenchBulk.self, BenchHTTP.self])
 }

@@ -15,8 +15,10 @@ struct BenchOptions: ParsableArguments {
     }
 
     /// The server and the secret key; a user token is not enough (it cannot create messages).
-    func target(_ global: GlobalOptions) throws -> BenchTarget {
-        guard let key = global.key ?? GlobalOptions.environment("TIDINGS_API_KEY") else {
+    /// Without `keyRequired` (`bench http`), the key is sent if given and may be missing.
+    func target(_ global: GlobalOptions, keyRequired: Bool = true) throws -> BenchTarget {
+        let key = global.key ?? GlobalOptions.environment("TIDINGS_API_KEY")
+        if keyRequired, key == nil {
             throw ValidationError(
                 "bench needs the secret API key (it creates messages for many users): give --key or set "
                     + "TIDINGS_API_KEY")
@@ -32,10 +34,10 @@ struct BenchOptions: ParsableArguments {
     /// Runs `body` with a load generator for `global`'s server, after making sure this process
     /// may open `connections` sockets.
     func run<Report: Sendable>(
-        _ global: GlobalOptions, connections: Int, purpose: String,
+        _ global: GlobalOptions, connections: Int, keyRequired: Bool = true, purpose: String,
         _ body: (LoadGenerator) async throws -> Report
     ) async throws -> Report {
-        let target = try target(global)
+        let target = try target(global, keyRequired: keyRequired)
         do {
             try FileDescriptorLimit.ensure(connections + 64, for: purpose)
             return try await LoadGenerator.with(target: target, threads: threads, body)

@@ -119,6 +119,38 @@ struct BenchCommandTests {
         }
     }
 
+    @Test("bench http GETs a path without a key; a path that is not 2xx or not a path fails before any load")
+    func http() async throws {
+        try await TestServer.with { server in
+            let result = try await CLI.run(
+                ["bench", "http", "/healthz", "--requests", "300", "--connections", "3", "--json"], server: server,
+                key: nil)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try #require(try CLI.objects(result).first)
+            #expect(report["bench"] as? String == "http")
+            #expect(report["path"] as? String == "/healthz")
+            #expect(report["requests"] as? Int == 300)
+            #expect(report["clients"] as? Int == 3)
+            #expect((report["failures"] as? [String: Any])?["count"] as? Int == 0)
+            #expect((report["response_bytes"] as? Int ?? 0) > 0)
+            try Self.expectOrdered(report["latency"], count: 300)
+
+            let refused = try await CLI.run(["bench", "http", "/v1/no-such-route", "--requests", "5"], server: server)
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains("HTTP 404"), "\(refused.stderr)")
+            #expect(refused.stdout.isEmpty)
+
+            for path in ["healthz", "/a b"] {
+                let bad = try await CLI.run(["bench", "http", path], server: server)
+                #expect(bad.status == 2, "\(path)")
+                #expect(bad.stderr.contains("the path must"), "\(bad.stderr)")
+            }
+        }
+        let unreachable = try await CLI.run(
+            ["bench", "http", "/healthz", "--url", "http://127.0.0.1:9", "--requests", "1"], key: nil)
+        #expect(unreachable.status == 3, "\(unreachable.stderr)")
+    }
+
     @Test("the human summary names median, p99, max and the throughput")
     func humanSummary() async throws {
         try await TestServer.with { server in
