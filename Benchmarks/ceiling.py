@@ -1,0 +1,131 @@
+#!/usr/bin/env python3
+"""Feed reads against the plain-HTTP ceiling, measured by every client at hand.
+
+    python3 Benchmarks/ceiling.py [--tidings BIN] [--hello BIN] [--cli BIN] [--turns 5] [--seconds 2]
+
+Issue 8 asks for feed reads (page of 50 with counts, 100,000-message feed, mark_seen=false,
+8 connections) to reach 25 % of a trivial Hummingbird "hello" endpoint's requests/s. Client
+and server share the two cores, so the ceiling is as high as the client is cheap: this
+script measures the same three targets (`tidings-hello`'s `/hello`, Tidings' `/healthz`,
+the feed) with each client in turn, in interleaved turns so a drift of the machine falls
+on all of them:
+
+- `python`: the suite's asyncio client (`httpclient.py`, as `bench.py` uses it);
+- `cli`: `tidings-cli bench http` / `bench feed --no-fill` (SwiftNIO, one event loop);
+- `wrk`: wrk (C, one thread), when installed (`apt-get install wrk`).
+
+Prints, per client, the median requests/s of each target over the turns and the feed's
+share of the ceiling, and with --out writes every turn as JSON.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+import servers  # noqa: E402
+
+FEED = "/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size=50"
+CONNECTIONS = 8
+
+
+def run_cli(cli, args):
+    out = subprocess.run([cli, *args, "--json"], capture_output=True, text=True, timeout=300)
+    if out.returncode != 0:
+        raise RuntimeError(f"tidings-cli {' '.join(args)}: exit {out.returncode}: {out.stderr.strip()}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def run_wrk(url, seconds, headers):
+    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk {url}: errors:\n{out}")
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+
+
+async def turn(client, target, server, path, headers, seconds, cli):
+    if client == "python":
+        samples, wall, _ = await bench.closed_loop(server.port, CONNECTIONS, lambda k: ("GET", path, None),
+                                                   10_000_000, seconds, headers)
+        ok = sum(1 for s in samples if 200 <= s[2] < 300)
+        if ok != len(samples):
+            raise RuntimeError(f"{target}: {len(samples) - ok} requests failed")
+        return ok / wall
+    if client == "cli":
+        url = f"http://127.0.0.1:{server.port}"
+        if target == "feed":
+            report = run_cli(cli, ["bench", "feed", "--url", url, "--key", bench.API_KEY, "--user", "bulk-user",
+                                   "--channel", "in-app", "--no-fill", "--connections", str(CONNECTIONS),
+                                   "--duration", str(seconds)])
+            return report["reads_per_s"]
+        report = run_cli(cli, ["bench", "http", path, "--url", url, "--connections", str(CONNECTIONS),
+                               "--duration", str(seconds)])
+        return report["requests_per_s"]
+    return run_wrk(f"http://127.0.0.1:{server.port}{path}", seconds, headers)
+
+
+async def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    release = os.path.join(here, "..", ".build-release", "release")
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--tidings", default=os.path.join(release, "tidings"))
+    p.add_argument("--hello", default=os.path.join(release, "tidings-hello"))
+    p.add_argument("--cli", default=os.path.join(release, "tidings-cli"))
+    p.add_argument("--turns", type=int, default=5)
+    p.add_argument("--seconds", type=int, default=2, help="seconds per target per turn")
+    p.add_argument("--messages", type=int, default=100_000, help="messages in the feed read")
+    p.add_argument("--out", help="every turn as JSON")
+    args = p.parse_args()
+    clients = ["python", "cli"] + (["wrk"] if shutil.which("wrk") else [])
+    bench.QUIET["max_wait"] = 10.0  # each turn waits up to 10 s for an idle machine
+    tidings = servers.Tidings(args.tidings, bench.API_KEY).start()
+    hello = servers.Hello(args.hello).start()
+    try:
+        fill = run_cli(args.cli, ["bench", "feed", "--url", f"http://127.0.0.1:{tidings.port}", "--key",
+                                  bench.API_KEY, "--user", "bulk-user", "--channel", "in-app", "--messages",
+                                  str(args.messages), "--requests", "1"])
+        print(f"feed of {fill['feed_messages']} messages; clients: {', '.join(clients)}", flush=True)
+        targets = [("hello", hello, "/hello", {}), ("healthz", tidings, "/healthz", {}),
+                   ("feed", tidings, FEED, bench.AUTH)]
+        turns = []
+        for number in range(args.turns):
+            for client in clients:
+                await bench.wait_quiet(f"turn {number + 1}, {client}")
+                rates = {}
+                for name, server, path, headers in targets:
+                    rates[name] = round(await turn(client, name, server, path, headers, args.seconds, args.cli), 1)
+                turns.append({"turn": number + 1, "client": client, "rps": rates})
+                print(f"turn {number + 1} {client:6s} " + "  ".join(f"{k} {v:8.0f}" for k, v in rates.items())
+                      + f"  feed/hello {rates['feed'] / rates['hello']:.3f}", flush=True)
+        print("\nmedian req/s over the turns, and the feed's share of the ceiling:")
+        summary = {}
+        for client in clients:
+            mine = [t["rps"] for t in turns if t["client"] == client]
+            medians = {name: statistics.median(r[name] for r in mine) for name, _, _, _ in targets}
+            shares = sorted(r["feed"] / r["hello"] for r in mine)
+            summary[client] = {"median_rps": medians, "feed_over_hello_median": round(statistics.median(shares), 3),
+                               "feed_over_hello_range": [round(shares[0], 3), round(shares[-1], 3)]}
+            print(f"  {client:6s} hello {medians['hello']:7.0f}  healthz {medians['healthz']:7.0f}  "
+                  f"feed {medians['feed']:6.0f}  feed/hello {statistics.median(shares):.3f} "
+                  f"({shares[0]:.3f}-{shares[-1]:.3f})")
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump({"turns": turns, "summary": summary, "seconds": args.seconds,
+                           "connections": CONNECTIONS, "feed_messages": fill["feed_messages"]}, f, indent=1)
+    finally:
+        hello.stop()
+        tidings.stop()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())
