@@ -25,6 +25,15 @@ def free_port():
         return s.getsockname()[1]
 
 
+def accepts(port):
+    """Whether something accepts connections on 127.0.0.1:port."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
 def rss_kib(pid):
     """VmRSS of a process, in KiB, from /proc/PID/status."""
     with open(f"/proc/{pid}/status") as f:
@@ -71,6 +80,13 @@ class Server:
         self.port = None
         self.extra_pids = []
 
+    def _launch(self, command, log):
+        """Starts `command` in a session of its own, its output to `log`; stop_all() stops it."""
+        self.command = command
+        self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
+                                     start_new_session=True)
+        _started.append(self)
+
     def stop(self, grace=15.0):
         if self.proc is None:
             return
@@ -114,12 +130,9 @@ class Tidings(Server):
         data = os.path.join(self.dir, "data")
         self.log_path = os.path.join(self.dir, "server.log")
         log = open(self.log_path, "wb")
-        self.command = [self.binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data,
-                        "--api-key", self.api_key, "--max-polls", str(self.max_polls),
-                        "--max-polls-per-user", str(self.max_polls_per_user)]
-        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                     start_new_session=True)
-        _started.append(self)
+        self._launch([self.binary, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", data,
+                      "--api-key", self.api_key, "--max-polls", str(self.max_polls),
+                      "--max-polls-per-user", str(self.max_polls_per_user)], log)
         deadline = time.time() + timeout
         while time.time() < deadline:
             with open(self.log_path, "rb") as f:
@@ -159,21 +172,15 @@ class Hello(Server):
         self.dir = tempfile.mkdtemp(prefix="hello-bench-")
         self.port = free_port()
         self.log_path = os.path.join(self.dir, "server.log")
-        log = open(self.log_path, "wb")
-        self.command = [self.binary, str(self.port)]
-        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                     start_new_session=True)
-        _started.append(self)
+        self._launch([self.binary, str(self.port)], open(self.log_path, "wb"))
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 with open(self.log_path) as f:
                     raise RuntimeError(f"tidings-hello exited with {self.proc.returncode}: {f.read()}")
-            try:
-                with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                    return self
-            except OSError:
-                time.sleep(0.02)
+            if accepts(self.port):
+                return self
+            time.sleep(0.02)
         raise RuntimeError("tidings-hello did not start")
 
     def cpu_seconds(self):
@@ -198,24 +205,17 @@ class Nchan(Server):
         with open(path, "w") as f:
             f.write(conf)
         self.log_path = os.path.join(self.dir, "error.log")
-        log = open(os.path.join(self.dir, "stderr.log"), "wb")
-        self.command = [self.nginx, "-p", self.dir, "-c", path, "-g", "daemon off;"]
-        self.proc = subprocess.Popen(self.command, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
-                                     start_new_session=True)
-        _started.append(self)
+        self._launch([self.nginx, "-p", self.dir, "-c", path, "-g", "daemon off;"],
+                     open(os.path.join(self.dir, "stderr.log"), "wb"))
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 with open(os.path.join(self.dir, "stderr.log")) as f:
                     raise RuntimeError(f"nginx exited with {self.proc.returncode}: {f.read()}")
             workers = children(self.proc.pid)
-            if workers:
-                try:
-                    with socket.create_connection(("127.0.0.1", self.port), timeout=1):
-                        self.extra_pids = workers
-                        return self
-                except OSError:
-                    pass
+            if workers and accepts(self.port):
+                self.extra_pids = workers
+                return self
             time.sleep(0.02)
         raise RuntimeError("nginx did not start")
 
