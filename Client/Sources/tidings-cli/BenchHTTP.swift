@@ -12,13 +12,15 @@ struct BenchHTTP: AsyncParsableCommand {
             from --connections keep-alive clients, as `bench feed` reads feeds. Pointed at a \
             trivial endpoint, it gives the ceiling to compare feed reads with: Tidings' \
             `/healthz`, or the bare Hummingbird server of the benchmarks (`tidings-hello PORT`, \
-            `GET /hello`). Needs no key; one given is sent as the bearer credential. Runs for \
+            `GET /hello`). Needs no credential; a key or user token given is sent as the \
+            bearer credential (to read a user's feed as that user). Runs for \
             --duration seconds (default 10) or --requests requests. Exit status 1 when the \
             path answers anything but 2xx.
 
             Examples:
               tidings-cli bench http /healthz --duration 5
               tidings-cli bench http /hello --url http://127.0.0.1:9090 --json
+              tidings-cli bench http '/v1/users/ann/feeds/general?page_size=10' --token "$TOKEN"
             """)
 
     @OptionGroup var global: GlobalOptions

@@ -15,9 +15,10 @@ struct BenchOptions: ParsableArguments {
     }
 
     /// The server and the secret key; a user token is not enough (it cannot create messages).
-    /// Without `keyRequired` (`bench http`), the key is sent if given and may be missing.
+    /// Without `keyRequired` (`bench http`), any credential is sent, a user token too, and
+    /// none is needed.
     func target(_ global: GlobalOptions, keyRequired: Bool = true) throws -> BenchTarget {
-        let key = global.key ?? GlobalOptions.environment("TIDINGS_API_KEY")
+        let key = keyRequired ? global.key ?? GlobalOptions.environment("TIDINGS_API_KEY") : global.credential
         if keyRequired, key == nil {
             throw ValidationError(
                 "bench needs the secret API key (it creates messages for many users): give --key or set "

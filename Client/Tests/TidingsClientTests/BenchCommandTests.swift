@@ -140,6 +140,18 @@ struct BenchCommandTests {
             #expect(refused.stderr.contains("HTTP 404"), "\(refused.stderr)")
             #expect(refused.stdout.isEmpty)
 
+            // A user token is sent: its own feed answers, another user's does not.
+            let token = try await TestTokens.mint(user: "ida")
+            let own = try await CLI.run(
+                ["bench", "http", "/v1/users/ida/feeds/general?page_size=1", "--requests", "10", "--token", token],
+                server: server, key: nil)
+            #expect(own.status == 0, "\(own.stderr)")
+            let other = try await CLI.run(
+                ["bench", "http", "/v1/users/jo/feeds/general", "--requests", "10", "--token", token], server: server,
+                key: nil)
+            #expect(other.status == 1, "\(other.stderr)")
+            #expect(other.stderr.contains("HTTP 403"), "\(other.stderr)")
+
             for path in ["healthz", "/a b"] {
                 let bad = try await CLI.run(["bench", "http", path], server: server)
                 #expect(bad.status == 2, "\(path)")
