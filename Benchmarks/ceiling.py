@@ -86,6 +86,10 @@ async def main():
     p.add_argument("--messages", type=int, default=100_000, help="messages in the feed read")
     p.add_argument("--out", help="every turn as JSON")
     args = p.parse_args()
+    for product, binary in (("tidings", args.tidings), ("tidings-hello", args.hello), ("tidings-cli", args.cli)):
+        if not os.access(binary, os.X_OK):
+            sys.exit(f"no {product} binary at {binary}; build it with "
+                     f"swift build -c release --product {product} --scratch-path .build-release")
     clients = ["python", "cli"] + (["wrk"] if shutil.which("wrk") else [])
     bench.QUIET["max_wait"] = 10.0  # each turn waits up to 10 s for an idle machine
     tidings = servers.Tidings(args.tidings, bench.API_KEY).start()
