@@ -1,5 +1,4 @@
 import NIOCore
-import TidingsClient
 
 /// `bench http`: GETs of one path, back to back from several keep-alive clients. Pointed at
 /// a trivial endpoint (a Hummingbird "hello", `/healthz`), it measures the plain-HTTP ceiling
@@ -51,17 +50,7 @@ public struct HTTPBench: Sendable {
     /// refuses the path (`server`, e.g. 404) fails before the run; then runs the loop.
     public func run(on generator: LoadGenerator) async throws -> Report {
         let fullPath = generator.target.basePath + path
-        let request = BenchRequest(.GET, fullPath, timeout: .seconds(30))
-        let probe: BenchResponse
-        do {
-            let connection = try await generator.connect()
-            defer { connection.close() }
-            probe = try await connection.expectSuccess(request)
-        } catch let error as TidingsClientError {
-            throw error
-        } catch {
-            throw TidingsClientError.unreachable("no answer from \(generator.target.authority): \(error)")
-        }
+        let probe = try await generator.probe(fullPath)
         let loop = ClosedLoop(
             generator: generator, clients: clients, limit: .init(requests: requests, duration: duration))
         let outcome = try await loop.run { _ in BenchRequest(.GET, fullPath) }

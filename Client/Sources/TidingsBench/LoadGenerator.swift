@@ -53,11 +53,16 @@ public final class LoadGenerator: Sendable {
     /// Fails early, with the exit status the CLI gives it, when the server cannot be
     /// reached (`unreachable`) or refuses the key (`server`, e.g. 401): one feed read.
     public func checkAccess(channel: String) async throws {
+        _ = try await probe(target.feedPath(user: "bench-access-check", channel: channel, pageSize: 1))
+    }
+
+    /// One `GET` of `path` on a connection of its own, before a run: its `2xx` answer, or
+    /// `unreachable` when none comes and `server` when it is not `2xx`.
+    public func probe(_ path: String) async throws -> BenchResponse {
         let connection = try await connect()
         defer { connection.close() }
-        let path = target.feedPath(user: "bench-access-check", channel: channel, pageSize: 1)
         do {
-            _ = try await connection.expectSuccess(BenchRequest(.GET, path, timeout: .seconds(30)))
+            return try await connection.expectSuccess(BenchRequest(.GET, path, timeout: .seconds(30)))
         } catch let error as TidingsClientError {
             throw error
         } catch {
