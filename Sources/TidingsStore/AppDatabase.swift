@@ -35,15 +35,21 @@ public final class AppDatabase: Sendable {
     /// is (`CheckpointPacing`).
     public static let checkpointQuiet = Duration.milliseconds(100)
 
+    /// How long the writer must have committed nothing before a WAL below `checkpointFrames`
+    /// is copied too: reads skip a copied WAL instead of looking every page up in it
+    /// (`CheckpointPacing`). Long enough that a broadcast's answers are out before it starts.
+    public static let checkpointIdle = Duration.seconds(1)
+
     /// Opens (creating if needed) and migrates the database at `path`. A WAL checkpoint
     /// starts once the WAL holds `checkpointFrames` pages and the writer is quiet, or holds
-    /// twice as many (see `Checkpointer`).
+    /// twice as many, or when the writer has been idle for `checkpointIdle` (see `Checkpointer`).
     public init(
         path: String, hub: UpdateHub? = nil, checkpointFrames: Int = AppDatabase.checkpointFrames,
         onTransaction: @escaping @Sendable (String, Duration) -> Void = { _, _ in }
     ) throws {
         let checkpointer = try Checkpointer(
-            path: path, threshold: checkpointFrames, limit: 2 * checkpointFrames, quiet: Self.checkpointQuiet
+            path: path, threshold: checkpointFrames, limit: 2 * checkpointFrames, quiet: Self.checkpointQuiet,
+            idle: Self.checkpointIdle
         ) { onTransaction("walCheckpoint", $0) }
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)  // only other processes can make SQLite busy

@@ -10,8 +10,8 @@ import Synchronization
 /// database file is synced (29 % of the writer's time late in a big ingest, BENCHMARKS.md).
 /// Here a WAL hook on each connection replaces the automatic checkpoint. Once the WAL holds
 /// `threshold` frames (`AppDatabase.checkpointFrames` unless told), a checkpoint starts when
-/// the writer has been quiet for a moment, or at once past `limit` frames
-/// (`CheckpointPacing`), and runs in two steps:
+/// the writer has been quiet for a moment, or at once past `limit` frames; a smaller WAL is
+/// copied once the writer has been idle for longer (`CheckpointPacing`). It runs in two steps:
 ///
 /// 1. On another thread, a connection of the checkpointer's own runs a passive checkpoint:
 ///    it copies what no reader still needs and never blocks the writer or readers.
@@ -29,8 +29,6 @@ final class Checkpointer: Sendable {
     private let state: Mutex<State>
     /// Told how long each checkpoint took (both steps).
     private let report: @Sendable (Duration) -> Void
-    /// Frames below which a commit needs no look at the pacing.
-    private let threshold: Int
 
     private struct State {
         var writer: DatabasePool?
@@ -39,11 +37,12 @@ final class Checkpointer: Sendable {
     }
 
     init(
-        path: String, threshold: Int, limit: Int, quiet: Duration, report: @escaping @Sendable (Duration) -> Void
+        path: String, threshold: Int, limit: Int, quiet: Duration, idle: Duration,
+        report: @escaping @Sendable (Duration) -> Void
     ) throws {
         self.report = report
-        self.threshold = threshold
-        state = Mutex(State(pacing: CheckpointPacing(threshold: threshold, limit: limit, quiet: quiet)))
+        state = Mutex(
+            State(pacing: CheckpointPacing(threshold: threshold, limit: limit, quiet: quiet, idle: idle)))
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
         configuration.label = "checkpointer"
@@ -70,7 +69,6 @@ final class Checkpointer: Sendable {
 
     /// Called after each commit with the frames the WAL now holds.
     func walHolds(_ frames: Int) {
-        guard frames >= threshold else { return }
         let now = ContinuousClock.now
         act { $0.committed(frames: frames, at: now) }
     }

@@ -8,15 +8,37 @@ struct CheckpointPacingTests {
     private func at(_ milliseconds: Int) -> ContinuousClock.Instant { origin + .milliseconds(milliseconds) }
 
     private func pacing() -> CheckpointPacing {
-        CheckpointPacing(threshold: 1000, limit: 2000, quiet: .milliseconds(100))
+        CheckpointPacing(threshold: 1000, limit: 2000, quiet: .milliseconds(100), idle: .milliseconds(1000))
     }
 
-    @Test("below the threshold a commit asks for nothing")
-    func belowThreshold() {
+    @Test("below the threshold the WAL is copied once the writer has been idle for the longer period")
+    func belowThresholdWaitsForIdle() {
         var pacing = pacing()
-        #expect(pacing.committed(frames: 999, at: at(0)) == .none)
-        #expect(pacing.check(at: at(500)) == .none)
+        #expect(pacing.committed(frames: 400, at: at(0)) == .checkAfter(.milliseconds(1000)))
+        #expect(pacing.committed(frames: 999, at: at(300)) == .none)
+        // A quiet of 100 ms is not enough for a WAL below the threshold.
+        #expect(pacing.check(at: at(1000)) == .checkAfter(.milliseconds(300)))
         #expect(!pacing.running)
+        #expect(pacing.check(at: at(1300)) == .start)
+        #expect(pacing.running)
+    }
+
+    @Test("an empty WAL asks for nothing")
+    func emptyWAL() {
+        var pacing = pacing()
+        #expect(pacing.committed(frames: 0, at: at(0)) == .none)
+        #expect(pacing.check(at: at(5000)) == .none)
+        #expect(!pacing.running)
+    }
+
+    @Test("a burst past the threshold while the idle check is pending starts at that check if quiet by then")
+    func burstDuringIdleWait() {
+        var pacing = pacing()
+        #expect(pacing.committed(frames: 10, at: at(0)) == .checkAfter(.milliseconds(1000)))
+        #expect(pacing.committed(frames: 1500, at: at(950)) == .none)
+        // 50 ms after the burst's last commit: wait for the rest of the short quiet.
+        #expect(pacing.check(at: at(1000)) == .checkAfter(.milliseconds(50)))
+        #expect(pacing.check(at: at(1050)) == .start)
     }
 
     @Test("past the threshold the checkpoint waits until the writer has been quiet for the whole period")

@@ -33,6 +33,37 @@ struct CheckpointTests {
         try reopened.close()
     }
 
+    @Test("a WAL below the threshold is copied once the writer is idle")
+    func idleWriterCheckpoints() async throws {
+        let path = try freshDatabasePath()
+        let (checkpoints, report) = AsyncStream.makeStream(of: Duration.self)
+        let database = try AppDatabase(
+            path: path,
+            onTransaction: { operation, duration in
+                if operation == "walCheckpoint" { report.yield(duration) }
+            })
+        for round in 0..<5 {
+            _ = try await database.createMessages(newMessages(["user-\(round)"]), idempotency: IdempotencyClaim?.none)
+        }
+        let frames = try walIndex(path).frames
+        #expect(frames > 0 && frames < AppDatabase.checkpointFrames, "\(frames) frames")
+        let checkpoint = try await firstElement(of: checkpoints, within: .seconds(30))
+        #expect(checkpoint != nil, "no checkpoint after the writer went idle")
+        let after = try walIndex(path)
+        #expect(after.copied == after.frames, "\(after.copied) of \(after.frames) frames copied")
+        try database.close()
+    }
+
+    /// The WAL's frames and how many of them are copied into the database file, from the
+    /// wal-index (`-shm`): `mxFrame` of the index header and `nBackfill` after its two copies.
+    private func walIndex(_ path: String) throws -> (frames: Int, copied: Int) {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path + "-shm")).prefix(100)
+        func word(_ offset: Int) -> Int {
+            Int(data.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self) })
+        }
+        return (word(16), word(96))
+    }
+
     private func fileSize(_ path: String) throws -> Int {
         (try FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
     }
