@@ -34,7 +34,7 @@ extension AppDatabase {
 
     /// One message as its recipient (or a secret key) sees it; `nil` when missing or foreign.
     public func message(_ id: String, visibleTo user: String?) async throws -> FeedItem? {
-        try await pool.read { db in
+        try await snapshotRead { db in
             guard let (row, feed, _) = try Self.visibleMessage(id, user: user, db: db) else { return nil }
             var decoder = ContentDecoder()
             return try decoder.item(row, feed: feed)
@@ -43,7 +43,7 @@ extension AppDatabase {
 
     /// A message's timeline, oldest first, starting with `message.created`.
     public func events(of id: String, visibleTo user: String?) async throws -> [MessageEvent]? {
-        try await pool.read { db in
+        try await snapshotRead { db in
             guard let (row, _, _) = try Self.visibleMessage(id, user: user, db: db) else { return nil }
             let created = MessageEvent(
                 id: "evt_c\(row.sequence)", type: "message.created",

@@ -23,7 +23,7 @@ extension AppDatabase {
     }
 
     private func readPage(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp) async throws -> FeedReader.Page {
-        let snapshot = try await pool.read { db in try FeedReader(db: db, query: query).page(markSeenAt: nil) }
+        let snapshot = try await snapshotRead { db in try FeedReader(db: db, query: query).page(markSeenAt: nil) }
         guard query.markSeen, snapshot.rows.contains(where: { $0.seenAt == nil }) else { return snapshot }
         return try await write { db in
             let page = try FeedReader(db: db, query: query).page(markSeenAt: now())

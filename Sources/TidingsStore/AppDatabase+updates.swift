@@ -50,7 +50,7 @@ extension AppDatabase {
     /// with no `since` — none and the current head. Throws `410` when events after `since`
     /// were pruned.
     public func updates(of feed: FeedKey, since: Int64?, limit: Int) async throws -> UpdatesBatch {
-        try await pool.read { db in try Self.updates(of: feed, since: since, limit: limit, db: db) }
+        try await snapshotRead { db in try Self.updates(of: feed, since: since, limit: limit, db: db) }
     }
 
     /// One stream read of a woken poll.

@@ -18,6 +18,8 @@ public final class AppDatabase: Sendable {
     /// Copies the WAL back beside the writer. It holds the pool (`attach`), so the
     /// connections whose WAL hook points to it close before it goes.
     let checkpointer: Checkpointer
+    /// Serves one short snapshot read at a time on the caller's thread (`snapshotRead`).
+    let inlineReader: InlineReader
 
     /// WAL frames (pages) that gather before a checkpoint starts: four times SQLite's own
     /// 1,000. A checkpoint copies each page once however often it changed since the last,
@@ -73,12 +75,14 @@ public final class AppDatabase: Sendable {
             // statement changes.
             try db.execute(sql: "PRAGMA temp_store = MEMORY")
         }
-        self.pool = try DatabasePool(path: path, configuration: configuration)
-        self.checkpointer = checkpointer
+        let pool = try DatabasePool(path: path, configuration: configuration)
         checkpointer.attach(pool)
+        try Self.migrator.migrate(pool)
+        self.pool = pool
+        self.checkpointer = checkpointer
+        self.inlineReader = try InlineReader(path: path, configuration: configuration)
         self.hub = hub
         self.onTransaction = onTransaction
-        try Self.migrator.migrate(pool)
     }
 
     /// Runs one write transaction, then wakes the polls of the feeds it changed once it
@@ -174,8 +178,16 @@ public final class AppDatabase: Sendable {
         (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
+    /// Runs `body` in a read transaction: on the calling thread when the inline reader is
+    /// free, else on one of the pool's readers. For the short reads of the request path.
+    func snapshotRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
+        if let value = try inlineReader.read(body) { return value }
+        return try await pool.read(body)
+    }
+
     /// Folds the WAL back into the database file and closes every connection.
     public func close() throws {
+        try inlineReader.close()
         try checkpointer.close()
         try pool.writeWithoutTransaction { db in _ = try Row.fetchAll(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
         try pool.close()
