@@ -1,0 +1,91 @@
+#!/usr/bin/env python3
+"""Feed reads of two or more Tidings builds, side by side, by page size.
+
+    python3 Benchmarks/reads_ab.py NAME=BINARY NAME=BINARY ... [--page-sizes 1,10,50] [--rounds 6] [--seconds 2]
+
+Starts one server per build, fills the same 100,000-message feed in each, then measures wrk
+(8 connections, `mark_seen=false`) on each build and page size in turn, reversing the
+order of the builds every round so a drift of the machine falls on all of them. Reports,
+per page size and build, the median requests/s and server CPU per read (from /proc) over
+the rounds. Needs wrk (`apt-get install wrk`).
+"""
+
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402
+import ceiling  # noqa: E402
+import servers  # noqa: E402
+
+
+def feed_path(page_size):
+    return f"/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size={page_size}"
+
+
+def measure(server, path, seconds):
+    before = servers.cpu_seconds(server.proc.pid)
+    out = subprocess.run(["wrk", "-t1", f"-c{ceiling.CONNECTIONS}", f"-d{seconds}s", "-H",
+                          f"Authorization: Bearer {bench.API_KEY}", f"http://127.0.0.1:{server.port}{path}"],
+                         capture_output=True, text=True, timeout=seconds + 30).stdout
+    cpu = servers.cpu_seconds(server.proc.pid) - before
+    if "Non-2xx" in out or "Socket errors" in out:
+        raise RuntimeError(f"wrk {path}: errors:\n{out}")
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "server_cpu_us": round(cpu / requests * 1e6, 1)}
+
+
+def main():
+    release = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".build-release", "release")
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("builds", nargs="+", metavar="NAME=BINARY")
+    p.add_argument("--cli", default=os.path.join(release, "tidings-cli"))
+    p.add_argument("--page-sizes", default="1,10,50")
+    p.add_argument("--rounds", type=int, default=6)
+    p.add_argument("--seconds", type=int, default=2, help="seconds per build, page size and round")
+    p.add_argument("--out", help="every measurement as JSON")
+    args = p.parse_args()
+    builds = dict(build.split("=", 1) for build in args.builds)
+    sizes = [int(size) for size in args.page_sizes.split(",")]
+    started = {}
+    try:
+        for name, binary in builds.items():
+            server = servers.Tidings(binary, bench.API_KEY).start()
+            started[name] = server
+            ceiling.run_cli(args.cli, ["bench", "feed", "--url", f"http://127.0.0.1:{server.port}", "--key",
+                                       bench.API_KEY, "--user", "bulk-user", "--channel", "in-app", "--messages",
+                                       "100000", "--requests", "1"])
+        results = {f"{name} page {size}": [] for size in sizes for name in builds}
+        for number in range(args.rounds):
+            order = list(builds) if number % 2 == 0 else list(reversed(builds))
+            for size in sizes:
+                for name in order:
+                    results[f"{name} page {size}"].append(measure(started[name], feed_path(size), args.seconds))
+            print(f"round {number + 1} done", flush=True)
+        summary = {}
+        for size in sizes:
+            line = []
+            for name in builds:
+                runs = results[f"{name} page {size}"]
+                medians = {key: statistics.median(run[key] for run in runs)
+                           for key in ("requests_per_s", "server_cpu_us")}
+                summary[f"{name} page {size}"] = medians
+                line.append(f"{name} {medians['requests_per_s']:7.0f} req/s {medians['server_cpu_us']:6.1f} µs")
+            print(f"page {size:3d}: " + "   ".join(line))
+        if args.out:
+            with open(args.out, "w") as f:
+                json.dump({"builds": builds, "rounds": results, "medians": summary, "seconds": args.seconds}, f,
+                          indent=1)
+    finally:
+        for server in started.values():
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
