@@ -43,14 +43,37 @@ def run_cli(cli, args):
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def run_wrk(url, seconds, headers):
+def fill_feed(cli, server, messages=100_000):
+    """Fills bulk-user's in-app feed (FEED) of `server` with `messages` messages; returns
+    `tidings-cli bench feed`'s report."""
+    return run_cli(cli, ["bench", "feed", "--url", f"http://127.0.0.1:{server.port}", "--key", bench.API_KEY,
+                         "--user", "bulk-user", "--channel", "in-app", "--messages", str(messages), "--requests", "1"])
+
+
+def wrk(url, seconds, headers):
+    """wrk's report of `seconds` of GETs of `url` on CONNECTIONS connections; raises if any
+    request failed."""
     command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
     if "Non-2xx" in out or "Socket errors" in out:
         raise RuntimeError(f"wrk {url}: errors:\n{out}")
-    return float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    return out
+
+
+def run_wrk(url, seconds, headers):
+    return float(re.search(r"Requests/sec:\s+([\d.]+)", wrk(url, seconds, headers)).group(1))
+
+
+def wrk_reads(server, path, seconds):
+    """wrk's requests/s on `path` of a Tidings server, with the server CPU per request (/proc)."""
+    before = servers.cpu_seconds(server.proc.pid)
+    out = wrk(f"http://127.0.0.1:{server.port}{path}", seconds, bench.AUTH)
+    cpu = servers.cpu_seconds(server.proc.pid) - before
+    requests = int(re.search(r"(\d+) requests in", out).group(1))
+    return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
+            "server_cpu_us": round(cpu / requests * 1e6, 1)}
 
 
 async def turn(client, target, server, path, headers, seconds, cli):
@@ -94,9 +117,7 @@ async def main():
     tidings = servers.Tidings(args.tidings, bench.API_KEY).start()
     hello = servers.Hello(args.hello).start()
     try:
-        fill = run_cli(args.cli, ["bench", "feed", "--url", f"http://127.0.0.1:{tidings.port}", "--key",
-                                  bench.API_KEY, "--user", "bulk-user", "--channel", "in-app", "--messages",
-                                  str(args.messages), "--requests", "1"])
+        fill = fill_feed(args.cli, tidings, args.messages)
         print(f"feed of {fill['feed_messages']} messages; clients: {', '.join(clients)}", flush=True)
         targets = [("hello", hello, "/hello", {}), ("healthz", tidings, "/healthz", {}),
                    ("feed", tidings, FEED, bench.AUTH)]

@@ -13,9 +13,7 @@ the rounds. Needs wrk (`apt-get install wrk`).
 import argparse
 import json
 import os
-import re
 import statistics
-import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -26,19 +24,6 @@ import servers  # noqa: E402
 
 def feed_path(page_size):
     return f"/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size={page_size}"
-
-
-def measure(server, path, seconds):
-    before = servers.cpu_seconds(server.proc.pid)
-    out = subprocess.run(["wrk", "-t1", f"-c{ceiling.CONNECTIONS}", f"-d{seconds}s", "-H",
-                          f"Authorization: Bearer {bench.API_KEY}", f"http://127.0.0.1:{server.port}{path}"],
-                         capture_output=True, text=True, timeout=seconds + 30).stdout
-    cpu = servers.cpu_seconds(server.proc.pid) - before
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"wrk {path}: errors:\n{out}")
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "server_cpu_us": round(cpu / requests * 1e6, 1)}
 
 
 def main():
@@ -58,15 +43,13 @@ def main():
         for name, binary in builds.items():
             server = servers.Tidings(binary, bench.API_KEY).start()
             started[name] = server
-            ceiling.run_cli(args.cli, ["bench", "feed", "--url", f"http://127.0.0.1:{server.port}", "--key",
-                                       bench.API_KEY, "--user", "bulk-user", "--channel", "in-app", "--messages",
-                                       "100000", "--requests", "1"])
+            ceiling.fill_feed(args.cli, server)
         results = {f"{name} page {size}": [] for size in sizes for name in builds}
         for number in range(args.rounds):
             order = list(builds) if number % 2 == 0 else list(reversed(builds))
             for size in sizes:
                 for name in order:
-                    results[f"{name} page {size}"].append(measure(started[name], feed_path(size), args.seconds))
+                    results[f"{name} page {size}"].append(ceiling.wrk_reads(started[name], feed_path(size), args.seconds))
             print(f"round {number + 1} done", flush=True)
         summary = {}
         for size in sizes:

@@ -19,11 +19,9 @@ import glob
 import http.client
 import json
 import os
-import re
 import sqlite3
 import statistics
 import struct
-import subprocess
 import sys
 import time
 
@@ -39,19 +37,6 @@ def wal_index(server):
     with open(glob.glob(os.path.join(server.dir, "data", "*.sqlite-shm"))[0], "rb") as f:
         head = f.read(100)
     return struct.unpack_from("<I", head, 16)[0], struct.unpack_from("<I", head, 96)[0]
-
-
-def reads(server, seconds):
-    before = servers.cpu_seconds(server.proc.pid)
-    out = subprocess.run(["wrk", "-t1", f"-c{ceiling.CONNECTIONS}", f"-d{seconds}s", "-H",
-                          f"Authorization: Bearer {bench.API_KEY}", f"http://127.0.0.1:{server.port}{ceiling.FEED}"],
-                         capture_output=True, text=True, timeout=seconds + 30).stdout
-    cpu = servers.cpu_seconds(server.proc.pid) - before
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"wrk: errors:\n{out}")
-    requests = int(re.search(r"(\d+) requests in", out).group(1))
-    return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "server_cpu_us": round(cpu / requests * 1e6, 1)}
 
 
 def trickle(server, count):
@@ -78,20 +63,18 @@ def main():
     args = p.parse_args()
     server = servers.Tidings(args.binary, bench.API_KEY).start()
     try:
-        ceiling.run_cli(args.cli, ["bench", "feed", "--url", f"http://127.0.0.1:{server.port}", "--key",
-                                   bench.API_KEY, "--user", "bulk-user", "--channel", "in-app", "--messages",
-                                   "100000", "--requests", "1"])
+        ceiling.fill_feed(args.cli, server)
         rounds = []
         for number in range(args.rounds):
             trickle(server, args.trickle)
             time.sleep(1.5)  # the state the server leaves a second after the writes stop
             left_wal = wal_index(server)
-            left = reads(server, args.seconds)
+            left = ceiling.wrk_reads(server, ceiling.FEED, args.seconds)
             database = sqlite3.connect(glob.glob(os.path.join(server.dir, "data", "*.sqlite"))[0])
             database.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
             database.close()
             copied_wal = wal_index(server)
-            copied = reads(server, args.seconds)
+            copied = ceiling.wrk_reads(server, ceiling.FEED, args.seconds)
             rounds.append({"left": {**left, "frames": left_wal[0], "backfilled": left_wal[1]},
                            "copied": {**copied, "frames": copied_wal[0], "backfilled": copied_wal[1]}})
             print(f"round {number + 1}: left {left_wal[1]}/{left_wal[0]} frames copied, {left['requests_per_s']:.0f} "
