@@ -13,10 +13,17 @@ extension AppDatabase {
 
     /// The same page as `readFeed`, already encoded as the JSON answer: stored content is
     /// copied in as it is instead of being decoded and encoded again.
+    /// A page read newest first is written as it is read, from a snapshot, unless it has
+    /// entries to mark seen.
     public func readFeedJSON(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp = { .now() }) async throws
         -> [UInt8]
     {
-        let page = try await readPage(query, now: now)
+        if !query.position.readsAscending,
+            let bytes = try await snapshotRead({ db in try FeedReader(db: db, query: query).renderedPage() })
+        {
+            return bytes
+        }
+        let page = try await query.position.readsAscending ? readPage(query, now: now) : markingSeen(query, now: now)
         var writer = JSONWriter(capacity: JSONWriter.estimate(page.rows))
         writer.feedPage(page)
         return writer.bytes
@@ -25,7 +32,14 @@ extension AppDatabase {
     private func readPage(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp) async throws -> FeedReader.Page {
         let snapshot = try await snapshotRead { db in try FeedReader(db: db, query: query).page(markSeenAt: nil) }
         guard query.markSeen, snapshot.rows.contains(where: { $0.seenAt == nil }) else { return snapshot }
-        return try await write { db in
+        return try await markingSeen(query, now: now)
+    }
+
+    /// The page read again in a write transaction that marks its unseen entries seen.
+    private func markingSeen(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp) async throws
+        -> FeedReader.Page
+    {
+        try await write { db in
             let page = try FeedReader(db: db, query: query).page(markSeenAt: now())
             return (page, page.meta.markedSeen > 0 ? [query.feed] : [])
         }

@@ -62,34 +62,78 @@ struct FeedReader {
             marked = try markSeen(&rows, feedID: feed.id, now: now)
         }
         let counts = marked == 0 ? try counts(feed) : try counts(Self.feedRow(query.feed, db: db) ?? feed)
-        let meta = FeedPage.Meta(
-            totalCount: counts.totalCount, unreadCount: counts.unreadCount, unseenCount: counts.unseenCount,
-            markedSeen: marked, updatesCursor: try updatesCursor())
-        let info = try pageInfo(rows, more: read.more, feedID: feed.id)
+        let meta = try meta(counts, marked: marked)
+        let info = try pageInfo(newest: rows.first?.sequence, oldest: rows.last?.sequence, more: read.more, feedID: feed.id)
         return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: info)
     }
 
-    /// The entries of the page, newest first, and whether more lie beyond it in the direction
-    /// it was read: one row past the page is read to tell.
-    private func entries(feedID: Int64) throws -> (rows: [MessageRow], more: Bool) {
+    /// The page as its JSON answer, written from SQLite's buffers as the rows are stepped
+    /// through (no `MessageRow`s, no `String`s), for a snapshot read of a page read newest
+    /// first. `nil` when the query marks seen and the page has an entry to mark: that page
+    /// is read again in a write transaction (`page(markSeenAt:)`).
+    func renderedPage() throws -> [UInt8]? {
+        precondition(!query.position.readsAscending, "a page read oldest first is written from its rows")
+        guard let feed = try Self.feedRow(query.feed, db: db) else {
+            var writer = JSONWriter(capacity: 512)
+            writer.feedPage(try page(markSeenAt: nil))
+            return writer.bytes
+        }
+        var writer = JSONWriter(capacity: 1024 + query.pageSize * 1024)
+        writer.feedPageStart()
+        let fingerprint = query.feed.fingerprint
+        let statement = try entriesStatement(feedID: feed.id)
+        let cursor = RawRows(statement.statement, arguments: statement.arguments)
+        var (count, more) = (0, false)
+        var (newest, oldest): (Int64?, Int64?) = (nil, nil)
+        while try cursor.next() {
+            guard count < query.pageSize else {
+                more = true
+                break
+            }
+            let row = cursor.messageRow()
+            if query.markSeen, row.seenAt == nil { return nil }
+            if count > 0 { writer.raw(",") }
+            writer.item(row, feed: query.feed, fingerprint: fingerprint)
+            let sequence = row.sequence
+            newest = newest ?? sequence
+            oldest = sequence
+            count += 1
+        }
+        let meta = try meta(counts(feed), marked: 0)
+        writer.feedPageEnd(meta: meta, pageInfo: try pageInfo(newest: newest, oldest: oldest, more: more, feedID: feed.id))
+        return writer.bytes
+    }
+
+    private func meta(_ counts: FeedCounts, marked: Int) throws -> FeedPage.Meta {
+        FeedPage.Meta(
+            totalCount: counts.totalCount, unreadCount: counts.unreadCount, unseenCount: counts.unseenCount,
+            markedSeen: marked, updatesCursor: try updatesCursor())
+    }
+
+    /// The statement of the page's entries in the order they are read, with one row past
+    /// the page to tell whether more lie beyond it in that direction.
+    private func entriesStatement(feedID: Int64) throws -> (statement: Statement, arguments: StatementArguments) {
         var conditions = query.scope.conditions(feedID: feedID)
         if let status = query.status.condition { conditions.append(status) }
-        let ascending: Bool
         switch query.position {
-        case .newest: ascending = false
-        case .olderThan(let sequence):
-            conditions.append(SQLCondition("m.seq < ?", [sequence]))
-            ascending = false
-        case .newerThan(let sequence):
-            conditions.append(SQLCondition("m.seq > ?", [sequence]))
-            ascending = true
+        case .newest: break
+        case .olderThan(let sequence): conditions.append(SQLCondition("m.seq < ?", [sequence]))
+        case .newerThan(let sequence): conditions.append(SQLCondition("m.seq > ?", [sequence]))
         }
         let condition = SQLCondition.all(conditions)
         let sql = """
             SELECT \(MessageRow.selection) FROM \(MessageRow.join)
-            WHERE \(condition.sql) ORDER BY m.seq \(ascending ? "ASC" : "DESC") LIMIT \(query.pageSize + 1)
+            WHERE \(condition.sql) ORDER BY m.seq \(query.position.readsAscending ? "ASC" : "DESC")
+            LIMIT \(query.pageSize + 1)
             """
-        let cursor = RawRows(try db.cachedStatement(sql: sql), arguments: condition.arguments)
+        return (try db.cachedStatement(sql: sql), condition.arguments)
+    }
+
+    /// The entries of the page, newest first, and whether more lie beyond it in the direction
+    /// it was read.
+    private func entries(feedID: Int64) throws -> (rows: [MessageRow], more: Bool) {
+        let statement = try entriesStatement(feedID: feedID)
+        let cursor = RawRows(statement.statement, arguments: statement.arguments)
         var rows = [MessageRow]()
         rows.reserveCapacity(query.pageSize)
         var more = false
@@ -100,18 +144,19 @@ struct FeedReader {
             }
             rows.append(MessageRow(cursor))
         }
-        return (ascending ? rows.reversed() : rows, more)
+        return (query.position.readsAscending ? rows.reversed() : rows, more)
     }
 
-    /// Cursors to the next older and newer pages: present only where such items exist.
-    /// `more` answers for the direction the page was read in; nothing is newer than the
-    /// newest page; only the other side of a page read from a cursor takes a query.
-    private func pageInfo(_ rows: [MessageRow], more: Bool, feedID: Int64) throws -> FeedPage.PageInfo {
-        guard let newest = rows.first, let oldest = rows.last else {
+    /// Cursors to the next older and newer pages, from the sequences of the page's newest
+    /// and oldest entries: present only where such items exist. `more` answers for the
+    /// direction the page was read in; nothing is newer than the newest page; only the
+    /// other side of a page read from a cursor takes a query.
+    private func pageInfo(newest: Int64?, oldest: Int64?, more: Bool, feedID: Int64) throws -> FeedPage.PageInfo {
+        guard let newest, let oldest else {
             return FeedPage.PageInfo(after: nil, before: nil, pageSize: query.pageSize)
         }
-        func cursor(_ row: MessageRow) -> String {
-            FeedCursor(kind: .message, feed: query.feed, position: row.sequence).encoded
+        func cursor(_ sequence: Int64) -> String {
+            FeedCursor(kind: .message, feed: query.feed, position: sequence).encoded
         }
         let older: Bool
         let newer: Bool
@@ -120,9 +165,9 @@ struct FeedReader {
             (older, newer) = (more, false)
         case .olderThan:
             older = more
-            newer = try exists(feedID: feedID, SQLCondition("m.seq > ?", [newest.sequence]))
+            newer = try exists(feedID: feedID, SQLCondition("m.seq > ?", [newest]))
         case .newerThan:
-            older = try exists(feedID: feedID, SQLCondition("m.seq < ?", [oldest.sequence]))
+            older = try exists(feedID: feedID, SQLCondition("m.seq < ?", [oldest]))
             newer = more
         }
         return FeedPage.PageInfo(
@@ -183,5 +228,12 @@ struct FeedReader {
 
     private func updatesCursor() throws -> String {
         FeedCursor(kind: .update, feed: query.feed, position: try UpdateStream.head(db)).encoded
+    }
+}
+
+extension PagePosition {
+    /// A page after a `before` cursor is read oldest first (the items closest to it).
+    var readsAscending: Bool {
+        if case .newerThan = self { true } else { false }
     }
 }

@@ -111,6 +111,13 @@ struct JSONWriter: ~Copyable {
         text.withUTF8 { append($0) }
     }
 
+    /// A stored text column holding JSON, copied in as it is (`null` for SQL NULL).
+    private mutating func json(_ column: StoredText, of row: some StoredItem) {
+        row.withText(column) { utf8 in
+            if let utf8 { append(utf8) } else { raw("null") }
+        }
+    }
+
     mutating func int(_ value: some BinaryInteger) {
         if (0..<10).contains(value) {
             append(UInt8(ascii: "0") + UInt8(value))
@@ -126,16 +133,19 @@ struct JSONWriter: ~Copyable {
 
     mutating func string(_ text: String) {
         var text = text
-        text.withUTF8 { utf8 in
-            append(UInt8(ascii: "\""))
-            // Most values need no escaping: copy them whole.
-            if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
-                append(utf8)
-            } else {
-                for byte in utf8 { escaped(byte) }
-            }
-            append(UInt8(ascii: "\""))
+        text.withUTF8 { string(utf8: $0) }
+    }
+
+    /// A string from its UTF-8 bytes, quoted and escaped.
+    private mutating func string(utf8: UnsafeBufferPointer<UInt8>) {
+        append(UInt8(ascii: "\""))
+        // Most values need no escaping: copy them whole.
+        if !utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) {
+            append(utf8)
+        } else {
+            for byte in utf8 { escaped(byte) }
         }
+        append(UInt8(ascii: "\""))
     }
 
     private mutating func escaped(_ byte: UInt8) {
@@ -203,7 +213,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// One feed item, in the shape of `FeedItem`. `fingerprint` is the feed's (one per page).
-    mutating func item(_ row: MessageRow, feed: FeedKey, fingerprint: UInt64) {
+    mutating func item(_ row: some StoredItem, feed: FeedKey, fingerprint: UInt64) {
         raw("{")
         key("id"); id(MessageID(sequence: row.sequence, token: row.token)); raw(",")
         key("__cursor"); cursor(FeedCursor(kind: .message, feedFingerprint: fingerprint, position: row.sequence))
@@ -218,7 +228,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// A feed item's fields from `inserted_at` to its closing brace: all but its identity.
-    mutating func itemTail(_ row: MessageRow) {
+    mutating func itemTail(_ row: some StoredItem) {
         key("inserted_at"); time(row.insertedAt); raw(",")
         key("updated_at"); time(row.updatedAt); raw(",")
         key("seen_at"); time(row.seenAt); raw(",")
@@ -237,16 +247,22 @@ struct JSONWriter: ~Copyable {
         raw("],")
         key("status"); raw("\"delivered\",")
         key("source")
-        if let source = row.source {
-            raw("{"); key("key"); string(source); raw("}")
-        } else {
-            raw("null")
+        row.withText(.source) { source in
+            if let source {
+                raw("{"); key("key"); string(utf8: source); raw("}")
+            } else {
+                raw("null")
+            }
         }
         raw(",")
-        key("tenant"); optionalString(row.tenant); raw(",")
-        key("actors"); json(row.actorsJSON); raw(",")
-        key("data"); json(row.dataJSON); raw(",")
-        key("blocks"); json(row.blocksJSON)
+        key("tenant")
+        row.withText(.tenant) { tenant in
+            if let tenant { string(utf8: tenant) } else { raw("null") }
+        }
+        raw(",")
+        key("actors"); json(.actors, of: row); raw(",")
+        key("data"); json(.data, of: row); raw(",")
+        key("blocks"); json(.blocks, of: row)
         raw("}")
     }
 
@@ -260,22 +276,32 @@ struct JSONWriter: ~Copyable {
 
     /// A feed page, in the shape of `FeedPage`.
     mutating func feedPage(_ page: FeedReader.Page) {
-        raw("{"); key("entries"); raw("[")
+        feedPageStart()
         let fingerprint = page.feed.fingerprint
         for (index, row) in page.rows.enumerated() {
             if index > 0 { raw(",") }
             item(row, feed: page.feed, fingerprint: fingerprint)
         }
+        feedPageEnd(meta: page.meta, pageInfo: page.pageInfo)
+    }
+
+    /// A feed page up to its first entry (`FeedReader.renderedPage` writes the entries).
+    mutating func feedPageStart() {
+        raw("{"); key("entries"); raw("[")
+    }
+
+    /// A feed page from after its last entry.
+    mutating func feedPageEnd(meta: FeedPage.Meta, pageInfo: FeedPage.PageInfo) {
         raw("],"); key("meta"); raw("{")
-        key("total_count"); int(page.meta.totalCount); raw(",")
-        key("unread_count"); int(page.meta.unreadCount); raw(",")
-        key("unseen_count"); int(page.meta.unseenCount); raw(",")
-        key("marked_seen"); int(page.meta.markedSeen); raw(",")
-        key("updates_cursor"); string(page.meta.updatesCursor)
+        key("total_count"); int(meta.totalCount); raw(",")
+        key("unread_count"); int(meta.unreadCount); raw(",")
+        key("unseen_count"); int(meta.unseenCount); raw(",")
+        key("marked_seen"); int(meta.markedSeen); raw(",")
+        key("updates_cursor"); string(meta.updatesCursor)
         raw("},"); key("page_info"); raw("{")
-        key("after"); optionalString(page.pageInfo.after); raw(",")
-        key("before"); optionalString(page.pageInfo.before); raw(",")
-        key("page_size"); int(page.pageInfo.pageSize)
+        key("after"); optionalString(pageInfo.after); raw(",")
+        key("before"); optionalString(pageInfo.before); raw(",")
+        key("page_size"); int(pageInfo.pageSize)
         raw("}}")
     }
 }

@@ -32,6 +32,45 @@ struct MessageRow {
     var tail: RenderedTail? = nil
 }
 
+/// A stored text column of a message that its JSON copies in.
+enum StoredText {
+    case source, tenant, actors, data, blocks
+}
+
+/// What a feed item's JSON is written from (`JSONWriter.item`): a `MessageRow`, or the row
+/// a statement selecting `MessageRow.selection` stands on (`StatementRow`), whose text is
+/// copied from SQLite's buffers without becoming a `String` first.
+protocol StoredItem {
+    var sequence: Int64 { get }
+    var token: Int64 { get }
+    var insertedAt: Int64 { get }
+    var updatedAt: Int64 { get }
+    var seenAt: Int64? { get }
+    var readAt: Int64? { get }
+    var interactedAt: Int64? { get }
+    var archivedAt: Int64? { get }
+    var linkClickedAt: Int64? { get }
+    /// The item's JSON from `inserted_at` on, when rendered ahead.
+    var tail: RenderedTail? { get }
+    /// Lends a text column's UTF-8 bytes, `nil` for SQL NULL.
+    func withText<Result>(_ column: StoredText, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result
+}
+
+extension MessageRow: StoredItem {
+    func withText<Result>(_ column: StoredText, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        let text: String?
+        switch column {
+        case .source: text = source
+        case .tenant: text = tenant
+        case .actors: text = actorsJSON
+        case .data: text = dataJSON
+        case .blocks: text = blocksJSON
+        }
+        guard var text else { return body(nil) }
+        return text.withUTF8 { body($0) }
+    }
+}
+
 /// The part of a feed item's JSON that is the same for every recipient of one create (all
 /// but its id, cursor, channel and recipient), rendered once when the create stores its
 /// rows: a create that wakes a thousand polls then writes it once, not a thousand times.

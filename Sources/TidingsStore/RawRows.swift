@@ -45,4 +45,47 @@ struct RawRows: ~Copyable {
     }
 
     func optionalString(_ column: Int32) -> String? { isNull(column) ? nil : string(column) }
+
+    /// The current row, read in place, as the columns of `MessageRow.selection` from `offset`.
+    /// Valid until the next `next()`.
+    func messageRow(offset: Int32 = 0) -> StatementRow { StatementRow(handle: handle, offset: offset) }
+}
+
+/// The row a statement selecting `MessageRow.selection` stands on, each column read from
+/// SQLite when asked for (see `RawRows.messageRow`).
+struct StatementRow: StoredItem {
+    fileprivate let handle: SQLiteStatement
+    fileprivate let offset: Int32
+
+    private func int64(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, offset + column) }
+
+    private func optionalInt64(_ column: Int32) -> Int64? {
+        sqlite3_column_type(handle, offset + column) == SQLITE_NULL ? nil : int64(column)
+    }
+
+    var sequence: Int64 { int64(0) }
+    var token: Int64 { int64(1) }
+    var insertedAt: Int64 { int64(2) }
+    var updatedAt: Int64 { int64(3) }
+    var seenAt: Int64? { optionalInt64(4) }
+    var readAt: Int64? { optionalInt64(5) }
+    var interactedAt: Int64? { optionalInt64(6) }
+    var archivedAt: Int64? { optionalInt64(7) }
+    var linkClickedAt: Int64? { optionalInt64(8) }
+    var tail: RenderedTail? { nil }
+
+    func withText<Result>(_ column: StoredText, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
+        let index: Int32
+        switch column {
+        case .source: index = offset + 9
+        case .tenant: index = offset + 10
+        case .actors: index = offset + 12
+        case .data: index = offset + 13
+        case .blocks: index = offset + 14
+        }
+        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let text = sqlite3_column_text(handle, index) else {
+            return body(nil)
+        }
+        return body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
+    }
 }
