@@ -54,6 +54,7 @@ struct JSONWriter: ~Copyable {
         (storage, capacity) = (larger, grown)
     }
 
+    @inline(__always)
     private mutating func append(_ buffer: UnsafeBufferPointer<UInt8>) {
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
         reserve(buffer.count)
@@ -61,6 +62,7 @@ struct JSONWriter: ~Copyable {
         count += buffer.count
     }
 
+    @inline(__always)
     private mutating func append(_ byte: UInt8) {
         reserve(1)
         storage[count] = byte
@@ -101,6 +103,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// JSON punctuation and literals written by this code.
+    @inline(__always)
     mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { append($0) }
     }
@@ -185,6 +188,7 @@ struct JSONWriter: ~Copyable {
     }
 
     /// An object key; keys are the writer's own constants and need no escaping.
+    @inline(__always)
     mutating func key(_ name: StaticString) {
         let length = name.utf8CodeUnitCount
         reserve(length + 3)

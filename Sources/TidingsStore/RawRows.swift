@@ -83,9 +83,8 @@ struct StatementRow: StoredItem {
         case .data: index = offset + 13
         case .blocks: index = offset + 14
         }
-        guard sqlite3_column_type(handle, index) != SQLITE_NULL, let text = sqlite3_column_text(handle, index) else {
-            return body(nil)
-        }
+        // SQLite answers NULL for a NULL column (and a pointer to "" for an empty text).
+        guard let text = sqlite3_column_text(handle, index) else { return body(nil) }
         return body(UnsafeBufferPointer(start: text, count: Int(sqlite3_column_bytes(handle, index))))
     }
 }
