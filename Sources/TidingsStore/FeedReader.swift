@@ -55,7 +55,7 @@ struct FeedReader {
             return Page(
                 feed: query.feed, rows: [], meta: meta, pageInfo: .init(after: nil, before: nil, pageSize: query.pageSize))
         }
-        let read = try entries(feedID: feed.id)
+        let read = try matchesNothing(feed) ? (rows: [], more: false) : try entries(feedID: feed.id)
         var rows = read.rows
         var marked = 0
         if let now {
@@ -85,7 +85,8 @@ struct FeedReader {
         let cursor = RawRows(statement.statement, arguments: statement.arguments)
         var (count, more) = (0, false)
         var (newest, oldest): (Int64?, Int64?) = (nil, nil)
-        while try cursor.next() {
+        let empty = try matchesNothing(feed)
+        while !empty, try cursor.next() {
             guard count < query.pageSize else {
                 more = true
                 break
@@ -102,6 +103,22 @@ struct FeedReader {
         let meta = try meta(counts(feed), marked: 0)
         writer.feedPageEnd(meta: meta, pageInfo: try pageInfo(newest: newest, oldest: oldest, more: more, feedID: feed.id))
         return writer.bytes
+    }
+
+    /// Whether the feed's counters show that nothing in the page's scope has its status, so
+    /// the page is empty without a look at the rows: a feed whose every message is archived
+    /// (or read, for `status=unread`) would otherwise be walked row by row to find none,
+    /// 20 ms for 100,000 messages (BENCHMARKS.md, run AI).
+    private func matchesNothing(_ feed: FeedRow) throws -> Bool {
+        guard query.scope.isCountedByCounters else { return false }
+        let counts = try counts(feed)
+        switch query.status {
+        case .all: return counts.totalCount == 0
+        case .unread: return counts.unreadCount == 0
+        case .read: return counts.unreadCount == counts.totalCount
+        case .unseen: return counts.unseenCount == 0
+        case .seen: return counts.unseenCount == counts.totalCount
+        }
     }
 
     private func meta(_ counts: FeedCounts, marked: Int) throws -> FeedPage.Meta {

@@ -44,6 +44,39 @@ struct FeedFilterTests {
         #expect(try await database.peek(feed) { $0.status = .read }.meta.totalCount == 6)
     }
 
+    @Test("a status none of the scope's messages has gives an empty page; the others still list theirs")
+    func emptyByCounters() async throws {
+        let database = try makeDatabase()
+        let ids = try await database.create(4, for: "u")
+        func entries(_ status: StatusFilter, _ archived: ArchivedScope = .exclude) async throws -> [String] {
+            var query = FeedQuery(feed: feed, status: status, markSeen: false)
+            query.scope.archived = archived
+            let page = try await database.readFeed(query)
+            // The page written as it is read says the same.
+            let written = try await database.readFeedJSON(query)
+            #expect(try JSONDecoder().decode(FeedPage.self, from: Data(written)) == page)
+            return page.entries.map(\.id)
+        }
+        #expect(try await entries(.read).isEmpty)
+        #expect(try await entries(.seen).isEmpty)
+        #expect(try await entries(.unread) == ids.reversed())
+        #expect(try await entries(.unseen) == ids.reversed())
+        for id in ids { try await database.setDirectly("read_at", of: id, to: 1) }
+        #expect(try await entries(.unread).isEmpty)
+        #expect(try await entries(.read) == ids.reversed())
+        #expect(try await entries(.unseen) == ids.reversed())
+        #expect(try await entries(.seen).isEmpty)
+        for id in ids { try await database.setDirectly("seen_at", of: id, to: 1) }
+        #expect(try await entries(.unread).isEmpty)
+        #expect(try await entries(.unseen).isEmpty)
+        #expect(try await entries(.read) == ids.reversed())
+        #expect(try await entries(.seen) == ids.reversed())
+        for id in ids { try await database.setDirectly("archived_at", of: id, to: 1) }
+        for status in StatusFilter.allCases { #expect(try await entries(status).isEmpty, "\(status)") }
+        #expect(try await entries(.all, .only) == ids.reversed())
+        #expect(try await entries(.read, .include) == ids.reversed())
+    }
+
     @Test("archived: exclude, include, only")
     func archivedScope() async throws {
         let database = try makeDatabase()
