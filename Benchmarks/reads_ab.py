@@ -8,13 +8,18 @@ Starts one server per build, fills the same 100,000-message feed in each, then m
 order of the builds every round so a drift of the machine falls on all of them. Reports,
 per page size and build, the median requests/s and server CPU per read (from /proc) over
 the rounds. Needs wrk (`apt-get install wrk`).
+
+--archive-all archives the whole feed first (a bulk `archive` of bulk-user, as a frontend's
+"archive all" does) and --status adds a status filter, to measure pages that find nothing.
 """
 
 import argparse
+import http.client
 import json
 import os
 import statistics
 import sys
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402
@@ -22,8 +27,27 @@ import ceiling  # noqa: E402
 import servers  # noqa: E402
 
 
-def feed_path(page_size):
-    return f"/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size={page_size}"
+def feed_path(page_size, status=None):
+    return f"/v1/users/bulk-user/feeds/in-app?mark_seen=false&page_size={page_size}" + (
+        f"&status={status}" if status else "")
+
+
+def archive_all(server):
+    """Archives every message of bulk-user's feed with one bulk operation and waits for it."""
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=120)
+    connection.request("POST", "/v1/channels/in-app/messages/bulk/archive", json.dumps({"user_ids": ["bulk-user"]}),
+                       {**bench.AUTH, "Content-Type": "application/json"})
+    response = connection.getresponse()
+    operation = json.loads(response.read())
+    if response.status not in (200, 202):
+        raise RuntimeError(f"bulk archive answered {response.status}: {operation}")
+    while operation["status"] not in ("completed", "failed"):
+        time.sleep(0.2)
+        connection.request("GET", f"/v1/bulk_operations/{operation['id']}", headers=bench.AUTH)
+        operation = json.loads(connection.getresponse().read())
+    connection.close()
+    if operation["status"] != "completed":
+        raise RuntimeError(f"bulk archive {operation['status']}")
 
 
 def main():
@@ -34,6 +58,8 @@ def main():
     p.add_argument("--page-sizes", default="1,10,50")
     p.add_argument("--rounds", type=int, default=6)
     p.add_argument("--seconds", type=int, default=2, help="seconds per build, page size and round")
+    p.add_argument("--archive-all", action="store_true", help="archive the whole feed before measuring")
+    p.add_argument("--status", help="a status filter for every read (unread, read, unseen, seen)")
     p.add_argument("--out", help="every measurement as JSON")
     args = p.parse_args()
     builds = dict(build.split("=", 1) for build in args.builds)
@@ -44,12 +70,14 @@ def main():
             server = servers.Tidings(binary, bench.API_KEY).start()
             started[name] = server
             ceiling.fill_feed(args.cli, server)
+            if args.archive_all:
+                archive_all(server)
         results = {f"{name} page {size}": [] for size in sizes for name in builds}
         for number in range(args.rounds):
             order = list(builds) if number % 2 == 0 else list(reversed(builds))
             for size in sizes:
                 for name in order:
-                    results[f"{name} page {size}"].append(ceiling.wrk_reads(started[name], feed_path(size), args.seconds))
+                    results[f"{name} page {size}"].append(ceiling.wrk_reads(started[name], feed_path(size, args.status), args.seconds))
             print(f"round {number + 1} done", flush=True)
         summary = {}
         for size in sizes:
