@@ -19,7 +19,8 @@ extension AppDatabase {
         -> [UInt8]
     {
         if !query.position.readsAscending,
-            let bytes = try await snapshotRead({ db in try FeedReader(db: db, query: query).renderedPage() })
+            let bytes = try await snapshotRead(
+                inline: query.scope.isCountedByCounters, { db in try FeedReader(db: db, query: query).renderedPage() })
         {
             return bytes
         }
@@ -30,7 +31,9 @@ extension AppDatabase {
     }
 
     private func readPage(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp) async throws -> FeedReader.Page {
-        let snapshot = try await snapshotRead { db in try FeedReader(db: db, query: query).page(markSeenAt: nil) }
+        let snapshot = try await snapshotRead(inline: query.scope.isCountedByCounters) { db in
+            try FeedReader(db: db, query: query).page(markSeenAt: nil)
+        }
         guard query.markSeen, snapshot.rows.contains(where: { $0.seenAt == nil }) else { return snapshot }
         return try await markingSeen(query, now: now)
     }

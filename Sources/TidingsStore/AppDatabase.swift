@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Synchronization
 import TidingsCore
@@ -18,7 +19,7 @@ public final class AppDatabase: Sendable {
     /// Copies the WAL back beside the writer. It holds the pool (`attach`), so the
     /// connections whose WAL hook points to it close before it goes.
     let checkpointer: Checkpointer
-    /// Serves one short snapshot read at a time on the caller's thread (`snapshotRead`).
+    /// Serves short snapshot reads on the caller's thread, one per processor (`snapshotRead`).
     let inlineReader: InlineReader
 
     /// WAL frames (pages) that gather before a checkpoint starts: four times SQLite's own
@@ -80,7 +81,8 @@ public final class AppDatabase: Sendable {
         try Self.migrator.migrate(pool)
         self.pool = pool
         self.checkpointer = checkpointer
-        self.inlineReader = try InlineReader(path: path, configuration: configuration)
+        self.inlineReader = try InlineReader(
+            path: path, configuration: configuration, count: ProcessInfo.processInfo.activeProcessorCount)
         self.hub = hub
         self.onTransaction = onTransaction
     }
@@ -178,10 +180,15 @@ public final class AppDatabase: Sendable {
         (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1
     }
 
-    /// Runs `body` in a read transaction: on the calling thread when the inline reader is
-    /// free, else on one of the pool's readers. For the short reads of the request path.
-    func snapshotRead<T: Sendable>(_ body: @escaping @Sendable (Database) throws -> T) async throws -> T {
-        if let value = try inlineReader.read(body) { return value }
+    /// Runs `body` in a read transaction: on the calling thread when an inline reader is
+    /// free, else on one of the pool's readers; a read that runs long inline is run again on
+    /// the pool's (`InlineReader`). For the reads of the request path, free of side effects.
+    /// `inline: false` sends a read that is likely long (one that counts rows) straight to
+    /// the pool.
+    func snapshotRead<T: Sendable>(inline: Bool = true, _ body: @escaping @Sendable (Database) throws -> T)
+        async throws -> T
+    {
+        if inline, let value = try inlineReader.read(body) { return value }
         return try await pool.read(body)
     }
 
