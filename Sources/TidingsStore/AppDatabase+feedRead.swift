@@ -12,9 +12,9 @@ extension AppDatabase {
     }
 
     /// The same page as `readFeed`, already encoded as the JSON answer: stored content is
-    /// copied in as it is instead of being decoded and encoded again.
-    /// A page read newest first is written as it is read, from a snapshot, unless it has
-    /// entries to mark seen.
+    /// copied in as it is instead of being decoded and encoded again. A page read newest
+    /// first is written while its snapshot read steps through the rows, unless it has
+    /// entries to mark seen (`FeedReader.renderedPage`).
     public func readFeedJSON(_ query: FeedQuery, now: @escaping @Sendable () -> Timestamp = { .now() }) async throws
         -> [UInt8]
     {

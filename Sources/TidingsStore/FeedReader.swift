@@ -63,7 +63,8 @@ struct FeedReader {
         }
         let counts = marked == 0 ? try counts(feed) : try counts(Self.feedRow(query.feed, db: db) ?? feed)
         let meta = try meta(counts, marked: marked)
-        let info = try pageInfo(newest: rows.first?.sequence, oldest: rows.last?.sequence, more: read.more, feedID: feed.id)
+        let info = try pageInfo(
+            newest: rows.first?.sequence, oldest: rows.last?.sequence, more: read.more, feedID: feed.id)
         return Page(feed: query.feed, rows: rows, meta: meta, pageInfo: info)
     }
 
@@ -101,7 +102,8 @@ struct FeedReader {
             count += 1
         }
         let meta = try meta(counts(feed), marked: 0)
-        writer.feedPageEnd(meta: meta, pageInfo: try pageInfo(newest: newest, oldest: oldest, more: more, feedID: feed.id))
+        let info = try pageInfo(newest: newest, oldest: oldest, more: more, feedID: feed.id)
+        writer.feedPageEnd(meta: meta, pageInfo: info)
         return writer.bytes
     }
 

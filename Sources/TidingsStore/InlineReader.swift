@@ -25,6 +25,10 @@ final class InlineReader: Sendable {
     static let label = "inline reader"
     /// How long a read may run here before it is interrupted and run again on the pool.
     static let budget = Duration.milliseconds(2)
+    private static let budgetNanoseconds: UInt64 = {
+        let (seconds, attoseconds) = budget.components
+        return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+    }()
     private let connections: [Connection]
 
     /// One connection, whether a read holds it, and when that read must stop.
@@ -57,7 +61,8 @@ final class InlineReader: Sendable {
                     { context in
                         guard let context else { return 0 }
                         let connection = Unmanaged<Connection>.fromOpaque(context).takeUnretainedValue()
-                        return DispatchTime.now().uptimeNanoseconds > connection.deadline.load(ordering: .relaxed) ? 1 : 0
+                        let deadline = connection.deadline.load(ordering: .relaxed)
+                        return DispatchTime.now().uptimeNanoseconds > deadline ? 1 : 0
                     }, context)
             }
         }
@@ -72,9 +77,7 @@ final class InlineReader: Sendable {
                 connection.deadline.store(.max, ordering: .relaxed)
                 connection.busy.store(false, ordering: .releasing)
             }
-            let (seconds, attoseconds) = Self.budget.components
-            let budget = UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
-            connection.deadline.store(DispatchTime.now().uptimeNanoseconds + budget, ordering: .relaxed)
+            connection.deadline.store(DispatchTime.now().uptimeNanoseconds + Self.budgetNanoseconds, ordering: .relaxed)
             do {
                 return try connection.queue.read(body)
             } catch let error as DatabaseError where error.resultCode == .SQLITE_INTERRUPT {

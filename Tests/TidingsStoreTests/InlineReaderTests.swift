@@ -35,7 +35,9 @@ struct InlineReaderTests {
         try database.close()
     }
 
-    @Test("while other threads hold every inline connection, a snapshot read is served by the pool", .timeLimit(.minutes(1)))
+    @Test(
+        "while other threads hold every inline connection, a snapshot read is served by the pool",
+        .timeLimit(.minutes(1)))
     func fallsBackToThePool() async throws {
         let database = try makeDatabase()
         try await database.create(2, for: "bob")
@@ -75,7 +77,11 @@ struct InlineReaderTests {
         // Far longer than the 2-ms budget: tens of milliseconds.
         let (count, connection) = try await database.snapshotRead { db in
             let count = try Int.fetchOne(
-                db, sql: "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000) SELECT count(*) FROM c")
+                db,
+                sql: """
+                    WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 3000000)
+                    SELECT count(*) FROM c
+                    """)
             return (count, db.description)
         }
         #expect(count == 3_000_000)
