@@ -31,7 +31,10 @@ final class Checkpointer: Sendable {
     private let report: @Sendable (Duration) -> Void
 
     private struct State {
-        var writer: DatabasePool?
+        /// Weak: the pool's connections hold the checkpointer (their WAL hook's context, kept
+        /// alive by `prepareDatabase`), so a strong reference here would keep a database that
+        /// is never closed, and its files, open for good.
+        weak var writer: DatabasePool?
         var pacing: CheckpointPacing
         var closed = false
     }

@@ -87,6 +87,9 @@ final class InlineReader: Sendable {
         return nil
     }
 
+    /// How many connections there are: how many reads can run here at once.
+    var count: Int { connections.count }
+
     func close() throws {
         for connection in connections { try connection.queue.close() }
     }

@@ -56,7 +56,7 @@ struct InlineReaderTests {
             }
         }
         Thread {
-            hold(ProcessInfo.processInfo.activeProcessorCount)
+            hold(database.inlineReader.count)
             done.signal()
         }.start()
         await wait(for: entered)
