@@ -43,7 +43,7 @@ struct OperationsTests {
             "--port", "1", "--data-dir", directory.path,
         ]
         process.standardError = FileHandle.nullDevice
-        try process.run()
+        try process.runClearOfFoundationOverread()
         defer {
             process.terminate()
             _ = process.blockUntilExit()
@@ -252,7 +252,7 @@ struct JournalTests {
         process.environment = environment
         process.standardError = handle
         process.standardOutput = FileHandle.nullDevice
-        try process.run()
+        try process.runClearOfFoundationOverread()
         var up = false
         for _ in 0..<200 where !up {
             up = (try? RawConnection(port: port)) != nil

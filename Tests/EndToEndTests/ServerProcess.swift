@@ -49,7 +49,7 @@ final class ServerProcess: Sendable {
             }
             for line in log.append(chunk) { continuation.yield(line) }
         }
-        try process.run()
+        try process.runClearOfFoundationOverread()
         var found: Int?
         for await line in stream {
             if let range = line.range(of: "listening on http://127.0.0.1:") {
@@ -94,7 +94,7 @@ func runTidings(
     let pipe = Pipe()
     process.standardError = pipe
     process.standardOutput = FileHandle.nullDevice
-    try process.run()
+    try process.runClearOfFoundationOverread()
     let pid = process.processIdentifier
     let seconds = Double(timeout.components.seconds)
     DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in

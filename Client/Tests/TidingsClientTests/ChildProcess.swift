@@ -41,7 +41,7 @@ final class ChildProcess: Sendable {
         stdout = OutputCapture(out)
         stderr = OutputCapture(err)
         let (exit, stdout, stderr) = (self.exit, self.stdout, self.stderr)
-        try process.run()
+        try process.runClearOfFoundationOverread()
         // Not `terminationHandler`: Foundation now and then never sees a child of this busy
         // suite exit (see `Process.blockUntilExit()`), and the test would wait for good.
         Thread {
