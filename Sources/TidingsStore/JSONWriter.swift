@@ -108,12 +108,6 @@ struct JSONWriter: ~Copyable {
         text.withUTF8Buffer { append($0) }
     }
 
-    /// Stored JSON (actors, data, blocks), copied in as it is.
-    mutating func json(_ text: String) {
-        var text = text
-        text.withUTF8 { append($0) }
-    }
-
     /// A stored text column holding JSON, copied in as it is (`null` for SQL NULL).
     private mutating func json(_ column: StoredText, of row: some StoredItem) {
         row.withText(column) { utf8 in

@@ -88,21 +88,19 @@ final class RenderedTail: Sendable {
 extension MessageRow {
     /// Reads the columns of `selection` from the current row, starting at column `offset`.
     init(_ rows: borrowing RawRows, offset: Int32 = 0) {
-        sequence = rows.int64(offset)
-        token = rows.int64(offset + 1)
-        insertedAt = rows.int64(offset + 2)
-        updatedAt = rows.int64(offset + 3)
-        seenAt = rows.optionalInt64(offset + 4)
-        readAt = rows.optionalInt64(offset + 5)
-        interactedAt = rows.optionalInt64(offset + 6)
-        archivedAt = rows.optionalInt64(offset + 7)
-        linkClickedAt = rows.optionalInt64(offset + 8)
-        source = rows.optionalString(offset + 9)
-        tenant = rows.optionalString(offset + 10)
-        contentID = rows.int64(offset + 11)
-        actorsJSON = rows.string(offset + 12)
-        dataJSON = rows.string(offset + 13)
-        blocksJSON = rows.string(offset + 14)
+        self.init(rows.messageRow(offset: offset))
+    }
+
+    /// Copies a statement's current row (`StatementRow` knows where each column is).
+    init(_ row: StatementRow) {
+        func text(_ column: StoredText) -> String? {
+            row.withText(column) { $0.map { String(decoding: $0, as: UTF8.self) } }
+        }
+        self.init(
+            sequence: row.sequence, token: row.token, insertedAt: row.insertedAt, updatedAt: row.updatedAt,
+            seenAt: row.seenAt, readAt: row.readAt, interactedAt: row.interactedAt, archivedAt: row.archivedAt,
+            linkClickedAt: row.linkClickedAt, source: text(.source), tenant: text(.tenant), contentID: row.contentID,
+            actorsJSON: text(.actors) ?? "", dataJSON: text(.data) ?? "", blocksJSON: text(.blocks) ?? "")
     }
 }
 

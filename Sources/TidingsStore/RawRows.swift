@@ -72,6 +72,7 @@ struct StatementRow: StoredItem {
     var interactedAt: Int64? { optionalInt64(6) }
     var archivedAt: Int64? { optionalInt64(7) }
     var linkClickedAt: Int64? { optionalInt64(8) }
+    var contentID: Int64 { int64(11) }
     var tail: RenderedTail? { nil }
 
     func withText<Result>(_ column: StoredText, _ body: (UnsafeBufferPointer<UInt8>?) -> Result) -> Result {
