@@ -10,8 +10,9 @@ import ServiceLifecycle
 
 /// The HTTP/1 server: NIO's bootstrap with each connection starting in the poll lane
 /// (`PollLaneHandler`), which serves long polls without a task per connection and hands
-/// any other request to Hummingbird's own HTTP/1 channel and the router. Binds an address,
-/// or adopts a socket inherited from systemd (socket activation).
+/// any other request to Hummingbird's own HTTP/1 channel and the router, in a task that runs
+/// on the connection's event loop (`EventLoopExecutor`). Binds an address, or adopts a
+/// socket inherited from systemd (socket activation).
 struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == TidingsRequestContext {
     enum Listener: Sendable {
         case address(host: String, port: Int)
@@ -82,6 +83,8 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         // Connections reach Hummingbird only when the lane hands them over, in any order.
         let (handedOff, handOff) = AsyncStream.makeStream(of: HTTP1Channel.Value.self)
         let eventLoop = group.next()
+        // A connection's task runs on its channel's loop: no thread hand-over per request.
+        let executors = PerEventLoop { EventLoopExecutor($0) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask {
@@ -97,7 +100,9 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
                     }
                 }
                 for await connection in handedOff {
-                    group.addTask { await http1.handle(value: connection, logger: logger) }
+                    group.addTask(executorPreference: executors.value(for: connection.channel.eventLoop)) {
+                        await http1.handle(value: connection, logger: logger)
+                    }
                 }
             }
         } onGracefulShutdown: {

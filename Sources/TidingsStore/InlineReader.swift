@@ -10,16 +10,17 @@ import Synchronization
 /// back to the task, to the reader's queue and back again: four thread hand-overs, which
 /// cost more than the read of a small page itself (a page of 1 took 100 µs of server CPU
 /// with them and 60–73 µs without; BENCHMARKS.md, run AG). Here a read is tried on a free
-/// connection first, one per processor so that each of the cooperative pool's threads can
-/// read at once; when all are in use, the caller goes the pool's way, so a read never waits
-/// for one of them.
+/// connection first, one per processor so that each thread serving requests (the server's
+/// event loops) can read at once; when all are in use, the caller goes the pool's way, so a
+/// read never waits for one of them.
 ///
-/// A read here holds a cooperative thread while it runs. Reads that count rows (a page
+/// A read here holds the caller's thread while it runs: for a request, its connection's
+/// event loop, whose other connections wait meanwhile. Reads that count rows (a page
 /// filtered by source or tenant) go to the pool from the start (`snapshotRead(inline:)`),
 /// but others can be long too: a default page of a big feed whose newest thousands of
 /// messages are archived walks past all of them. So a read that runs past `budget` is
 /// interrupted (SQLite's progress handler) and the caller reads again on the pool's
-/// readers, off the cooperative threads: a body must be safe to run twice, and a long read
+/// readers, off the caller's thread: a body must be safe to run twice, and a long read
 /// costs up to `budget` more CPU than it would have.
 final class InlineReader: Sendable {
     static let label = "inline reader"
