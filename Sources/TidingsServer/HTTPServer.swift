@@ -83,8 +83,6 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
         // Connections reach Hummingbird only when the lane hands them over, in any order.
         let (handedOff, handOff) = AsyncStream.makeStream(of: HTTP1Channel.Value.self)
         let eventLoop = group.next()
-        // A connection's task runs on its channel's loop: no thread hand-over per request.
-        let executors = PerEventLoop { EventLoopExecutor($0) }
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 group.addTask {
@@ -100,7 +98,8 @@ struct HTTPServer<Responder: HTTPResponder>: Service where Responder.Context == 
                     }
                 }
                 for await connection in handedOff {
-                    group.addTask(executorPreference: executors.value(for: connection.channel.eventLoop)) {
+                    // A connection's task runs on its channel's loop: no thread hand-over per request.
+                    group.addTask(executorPreference: lane.executors.value(for: connection.channel.eventLoop)) {
                         await http1.handle(value: connection, logger: logger)
                     }
                 }

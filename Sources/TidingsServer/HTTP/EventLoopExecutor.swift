@@ -1,8 +1,9 @@
 import NIOCore
 
 /// A task executor (SE-0417) that runs jobs on one NIO event loop. Hummingbird's connection
-/// tasks prefer the executor of their channel's loop (`HTTPServer`), so a request's parts,
-/// its handler and its answer stay on the thread that owns the socket.
+/// tasks (`HTTPServer`) and the poll lane's routing tasks (`PollLaneHandler`) prefer the
+/// executor of their channel's loop, so a request's parts, its handler and its answer stay
+/// on the thread that owns the socket.
 ///
 /// Without it, every request crossed threads twice: the loop resumed the connection's task
 /// on the cooperative pool, and the pool handed the answer back to the loop, each a wake-up

@@ -55,6 +55,8 @@ struct PollLane: Sendable {
     let logger: Logger
     /// Where commits queue the answers of each event loop's woken polls.
     let pushed: PerEventLoop<PushedAnswers>
+    /// Each event loop's task executor: requests are routed on their connection's loop.
+    let executors = PerEventLoop { EventLoopExecutor($0) }
 
     init(
         responder: @escaping @Sendable (Request, Channel) async -> Response, rereads: StreamRereads, hub: UpdateHub,

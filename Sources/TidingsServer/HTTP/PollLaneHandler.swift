@@ -43,6 +43,8 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var socket: ChannelHandlerContext?
     /// Where commits queue this connection's answers (its event loop's).
     private var pushed: PushedAnswers?
+    /// Runs the routing of this connection's polls on its event loop.
+    private var executor: EventLoopExecutor?
     /// Parts buffered behind a poll past which it stops waiting (answered as it is, then what
     /// follows is served), and past which, still arriving while it is routed, the connection
     /// is dropped.
@@ -63,6 +65,7 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         self.context = context
         socket = try? context.pipeline.syncOperations.context(handlerType: HTTPResponseEncoder.self)
         pushed = lane.pushed.value(for: context.eventLoop)
+        executor = lane.executors.value(for: context.eventLoop)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -135,12 +138,14 @@ final class PollLaneHandler: ChannelInboundHandler, RemovableChannelHandler {
         }
     }
 
-    /// Runs the poll through the router in a short task; it either answers or parks.
+    /// Runs the poll through the router in a short task on this loop; it either answers or parks.
     private func route(_ head: HTTPRequest, context: ChannelHandlerContext) {
         let lane = self.lane
         let channel = context.channel
         let handler = NIOLoopBound(self, eventLoop: context.eventLoop)
-        Task { [lane, channel, handler] in await lane.route(head, channel: channel, handler: handler) }
+        Task(executorPreference: executor ?? lane.executors.value(for: context.eventLoop)) {
+            [lane, channel, handler] in await lane.route(head, channel: channel, handler: handler)
+        }
     }
 
     func park(_ poll: ParkedPoll, channel: Channel) {
