@@ -50,10 +50,10 @@ def fill_feed(cli, server, messages=100_000):
                          "--user", "bulk-user", "--channel", "in-app", "--messages", str(messages), "--requests", "1"])
 
 
-def wrk(url, seconds, headers):
-    """wrk's report of `seconds` of GETs of `url` on CONNECTIONS connections; raises if any
+def wrk(url, seconds, headers, connections=CONNECTIONS):
+    """wrk's report of `seconds` of GETs of `url` on `connections` connections; raises if any
     request failed."""
-    command = ["wrk", "-t1", f"-c{CONNECTIONS}", f"-d{seconds}s", "--latency"]
+    command = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     for name, value in headers.items():
         command += ["-H", f"{name}: {value}"]
     out = subprocess.run(command + [url], capture_output=True, text=True, timeout=seconds + 30).stdout
@@ -66,14 +66,17 @@ def run_wrk(url, seconds, headers):
     return float(re.search(r"Requests/sec:\s+([\d.]+)", wrk(url, seconds, headers)).group(1))
 
 
-def wrk_reads(server, path, seconds):
-    """wrk's requests/s on `path` of a Tidings server, with the server CPU per request (/proc)."""
+def wrk_reads(server, path, seconds, connections=CONNECTIONS):
+    """wrk's requests/s on `path` of a Tidings server, with the server CPU per request (/proc)
+    and the latency's 99th percentile in ms."""
     before = servers.cpu_seconds(server.proc.pid)
-    out = wrk(f"http://127.0.0.1:{server.port}{path}", seconds, bench.AUTH)
+    out = wrk(f"http://127.0.0.1:{server.port}{path}", seconds, bench.AUTH, connections)
     cpu = servers.cpu_seconds(server.proc.pid) - before
     requests = int(re.search(r"(\d+) requests in", out).group(1))
+    p99, unit = re.search(r"\s99%\s+([\d.]+)(us|ms|s)\b", out).groups()
     return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),
-            "server_cpu_us": round(cpu / requests * 1e6, 1)}
+            "server_cpu_us": round(cpu / requests * 1e6, 1),
+            "p99_ms": round(float(p99) * {"us": 0.001, "ms": 1, "s": 1000}[unit], 3)}
 
 
 async def turn(client, target, server, path, headers, seconds, cli):
