@@ -36,14 +36,12 @@ struct OperationsTests {
         try #require(FileManager.default.isExecutableFile(atPath: activate), "make test installs the systemd package")
         let port = try freePort()
         let directory = TestDirectory.path("tidings-act")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: activate)
-        process.arguments = [
-            "-l", "127.0.0.1:\(port)", "-E", "TIDINGS_API_KEYS=\(Self.key)", ServerProcess.binary.path, "serve",
-            "--port", "1", "--data-dir", directory.path,
-        ]
-        process.standardError = FileHandle.nullDevice
-        try process.runClearOfFoundationOverread()
+        let process = try Spawned(
+            URL(fileURLWithPath: activate),
+            [
+                "-l", "127.0.0.1:\(port)", "-E", "TIDINGS_API_KEYS=\(Self.key)", ServerProcess.binary.path, "serve",
+                "--port", "1", "--data-dir", directory.path,
+            ], environment: ProcessInfo.processInfo.environment)
         defer {
             process.terminate()
             _ = process.blockUntilExit()
@@ -239,20 +237,16 @@ struct JournalTests {
     func stderr(journalMatches: Bool) async throws -> String {
         let port = try freePort()
         let log = TestDirectory.path("tidings-stderr")
-        FileManager.default.createFile(atPath: log.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log.path, contents: nil))
         let handle = try FileHandle(forWritingTo: log)
         var status = stat()
         #expect(stat(log.path, &status) == 0)
-        let process = Process()
-        process.executableURL = ServerProcess.binary
         let directory = TestDirectory.path("tidings-j")
-        process.arguments = ["serve", "--port", "\(port)", "--data-dir", directory.path, "--api-key", "sk_journal_1234"]
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
-        environment["JOURNAL_STREAM"] = journalMatches ? "\(status.st_dev):\(status.st_ino)" : "1:1"
-        process.environment = environment
-        process.standardError = handle
-        process.standardOutput = FileHandle.nullDevice
-        try process.runClearOfFoundationOverread()
+        let journal = journalMatches ? "\(status.st_dev):\(status.st_ino)" : "1:1"
+        let process = try Spawned(
+            ServerProcess.binary,
+            ["serve", "--port", "\(port)", "--data-dir", directory.path, "--api-key", "sk_journal_1234"],
+            environment: childEnvironment(adding: ["JOURNAL_STREAM": journal]), stderr: .handle(handle))
         var up = false
         for _ in 0..<200 where !up {
             up = (try? RawConnection(port: port)) != nil

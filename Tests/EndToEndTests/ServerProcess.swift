@@ -16,7 +16,7 @@ final class ServerProcess: Sendable {
         return root.appendingPathComponent(".build/debug/tidings")
     }
 
-    let process: Process
+    let process: Spawned
     let port: Int
     let dataDirectory: URL
     private let stderrLines = LineLog()
@@ -28,16 +28,7 @@ final class ServerProcess: Sendable {
     init(arguments: [String] = [], environment: [String: String] = [:], dataDirectory: URL? = nil) async throws {
         let directory = dataDirectory ?? TestDirectory.path("tidings-e2e")
         self.dataDirectory = directory
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--port", "0", "--data-dir", directory.path] + arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
-        env.merge(environment) { $1 }
-        process.environment = env
         let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        self.process = process
         let log = stderrLines
         let (stream, continuation) = AsyncStream<String>.makeStream()
         pipe.fileHandleForReading.readabilityHandler = { handle in
@@ -49,7 +40,9 @@ final class ServerProcess: Sendable {
             }
             for line in log.append(chunk) { continuation.yield(line) }
         }
-        try process.runClearOfFoundationOverread()
+        process = try Spawned(
+            Self.binary, ["serve", "--port", "0", "--data-dir", directory.path] + arguments,
+            environment: childEnvironment(adding: environment), stderr: .pipe(pipe))
         var found: Int?
         for await line in stream {
             if let range = line.range(of: "listening on http://127.0.0.1:") {
@@ -85,21 +78,11 @@ final class ServerProcess: Sendable {
 func runTidings(
     _ arguments: [String], environment: [String: String] = [:], timeout: Duration = .seconds(60)
 ) throws -> (Int32, String) {
-    let process = Process()
-    process.executableURL = ServerProcess.binary
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") }
-    env.merge(environment) { $1 }
-    process.environment = env
     let pipe = Pipe()
-    process.standardError = pipe
-    process.standardOutput = FileHandle.nullDevice
-    try process.runClearOfFoundationOverread()
-    let pid = process.processIdentifier
+    let process = try Spawned(
+        ServerProcess.binary, arguments, environment: childEnvironment(adding: environment), stderr: .pipe(pipe))
     let seconds = Double(timeout.components.seconds)
-    DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in
-        if process.isRunning { kill(pid, SIGKILL) }
-    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + seconds) { [process] in process.send(SIGKILL) }
     let output = pipe.fileHandleForReading.readDataToEndOfFile()
     return (process.blockUntilExit().status, String(decoding: output, as: UTF8.self))
 }

@@ -17,7 +17,8 @@ final class ChildProcess: Sendable {
         case failed(String)
     }
 
-    let process: Process
+    let process: Spawned
+    private let arguments: [String]
     let stdout: OutputCapture
     let stderr: OutputCapture
     private let exit = ExitState()
@@ -26,24 +27,18 @@ final class ChildProcess: Sendable {
     /// `TIDINGS_*` or `NO_COLOR` variable, plus `environment`. Standard input is the file
     /// `input`, or empty.
     init(_ executable: URL, _ arguments: [String], environment: [String: String] = [:], input: URL? = nil) throws {
-        let process = Process()
-        process.executableURL = executable
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("TIDINGS_") && $0.key != "NO_COLOR" }
-        env.merge(environment) { $1 }
-        process.environment = env
         let out = Pipe()
         let err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        process.standardInput = try input.map { try FileHandle(forReadingFrom: $0) } ?? FileHandle.nullDevice
+        let inputHandle = try input.map { try FileHandle(forReadingFrom: $0) }
+        let process = try Spawned(
+            executable, arguments, environment: childEnvironment(adding: environment, removing: ["NO_COLOR"]),
+            stdin: inputHandle.map { .handle($0) } ?? .null, stdout: .pipe(out), stderr: .pipe(err))
+        try inputHandle?.close()
         self.process = process
+        self.arguments = arguments
         stdout = OutputCapture(out)
         stderr = OutputCapture(err)
         let (exit, stdout, stderr) = (self.exit, self.stdout, self.stderr)
-        try process.runClearOfFoundationOverread()
-        // Not `terminationHandler`: Foundation now and then never sees a child of this busy
-        // suite exit (see `Process.blockUntilExit()`), and the test would wait for good.
         Thread {
             let status = process.blockUntilExit().status
             stdout.writerExited()
@@ -68,7 +63,7 @@ final class ChildProcess: Sendable {
         await stdout.finished()
         await stderr.finished()
         guard let status else {
-            throw Failure.timedOut("\(process.arguments ?? []) after \(timeout); stderr: \(stderr.text)")
+            throw Failure.timedOut("\(arguments) after \(timeout); stderr: \(stderr.text)")
         }
         return Result(status: status, stdout: stdout.text, stderr: stderr.text)
     }
@@ -77,11 +72,9 @@ final class ChildProcess: Sendable {
     func exitStatus() async -> Int32 { await exit.status() }
 
     /// Sends `signal` (SIGINT for Ctrl-C, SIGTERM, SIGKILL).
-    func send(_ signal: Int32) {
-        if process.isRunning { kill(process.processIdentifier, signal) }
-    }
+    func send(_ signal: Int32) { process.send(signal) }
 
-    deinit { if process.isRunning { process.terminate() } }
+    deinit { process.terminate() }
 }
 
 /// A process's exit status, for any number of waiters.
