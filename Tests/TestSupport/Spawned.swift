@@ -36,7 +36,8 @@ public final class Spawned: Sendable {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        for (stream, target) in [(stdin, STDIN_FILENO), (stdout, STDOUT_FILENO), (stderr, STDERR_FILENO)] {
+        let streams = [(stdin, STDIN_FILENO), (stdout, STDOUT_FILENO), (stderr, STDERR_FILENO)]
+        for (stream, target) in streams {
             switch stream {
             case .null:
                 posix_spawn_file_actions_addopen(&actions, target, "/dev/null", target == 0 ? O_RDONLY : O_WRONLY, 0)
@@ -69,7 +70,7 @@ public final class Spawned: Sendable {
         let result = posix_spawn(&pid, executable.path, &actions, &attributes, argv, envp)
         guard result == 0 else { throw SpawnError.failed(executable.path, result) }
         processIdentifier = pid
-        for (stream, target) in [(stdin, STDIN_FILENO), (stdout, STDOUT_FILENO), (stderr, STDERR_FILENO)] {
+        for (stream, target) in streams {
             if case .pipe(let pipe) = stream {
                 try (target == 0 ? pipe.fileHandleForReading : pipe.fileHandleForWriting).close()
             }
